@@ -1,0 +1,143 @@
+/**
+ * The resolved scenario: what the loader hands to the rest of lockbench.
+ * Every duration is a number of milliseconds with `timeScale` already applied;
+ * every default is filled in. It is plain data (structured-cloneable) so it can
+ * be posted to worker threads as is.
+ */
+
+/** Milliseconds (may be fractional: 250us → 0.25). */
+export type Millis = number;
+
+/** A distribution of durations (hold time, think time, rtt). */
+export type DistributionSpec =
+  | { readonly type: 'constant'; readonly value: Millis }
+  | { readonly type: 'uniform'; readonly min: Millis; readonly max: Millis }
+  | { readonly type: 'exponential'; readonly mean: Millis }
+  /** lognormal given by its median and its 99th percentile */
+  | { readonly type: 'lognormal'; readonly median: Millis; readonly p99: Millis }
+  | { readonly type: 'mix'; readonly of: readonly MixComponent[] };
+
+/** One named, weighted component of a `mix` (e.g. upi / netbanking / wallet). */
+export interface MixComponent {
+  readonly weight: number;
+  readonly name: string;
+  /** components are plain distributions; a mix does not nest */
+  readonly dist: Exclude<DistributionSpec, { type: 'mix' }>;
+}
+
+/** How an arrival picks its resource id in [0, resources.count). */
+export type KeyPickSpec =
+  | { readonly type: 'uniform' }
+  /** P(rank k) ∝ 1 / k^s, rank 1 = id 0 */
+  | { readonly type: 'zipf'; readonly s: number }
+  /** `hotTraffic` of the arrivals go to the first `hotKeys` fraction of ids, the rest uniformly to the others */
+  | { readonly type: 'hotspot'; readonly hotKeys: number; readonly hotTraffic: number };
+
+/** One open-model phase: arrivals per second, optionally ramped linearly. */
+export interface PhaseSpec {
+  readonly name: string;
+  readonly durationMs: Millis;
+  /** arrivals/s at the start of the phase */
+  readonly rate: number;
+  /** arrivals/s at the end of the phase (linear ramp); equals `rate` when absent in the file */
+  readonly rampTo: number;
+  readonly arrival: 'uniform' | 'poisson';
+}
+
+/** Open model (arrivals from a schedule) or closed model (users that think, then ask). */
+export type LoadSpec =
+  | { readonly model: 'open'; readonly phases: readonly PhaseSpec[] }
+  | {
+      readonly model: 'closed';
+      readonly users: number;
+      readonly durationMs: Millis;
+      readonly thinkTime: DistributionSpec;
+    };
+
+export type RetrySpec =
+  /** one attempt; a blocking backend queues it for the whole acquireTimeout */
+  | { readonly strategy: 'none' }
+  | { readonly strategy: 'fixed'; readonly delayMs: Millis }
+  /** delay = min(max, base · 2^attempt) */
+  | { readonly strategy: 'exponential'; readonly baseMs: Millis; readonly maxMs: Millis }
+  /** "full jitter": delay = random(0, min(max, base · 2^attempt)) */
+  | { readonly strategy: 'exponential-jitter'; readonly baseMs: Millis; readonly maxMs: Millis };
+
+export interface LockSpec {
+  /** none: no lock (the baseline that shows the damage); single: one key per request */
+  readonly mode: 'none' | 'single';
+  readonly ttlMs: Millis;
+  /** the whole budget for getting the lock, across retries */
+  readonly acquireTimeoutMs: Millis;
+  readonly retry: RetrySpec;
+  /** extend the lease every `everyMs` while held; absent = no renewal */
+  readonly renew?: { readonly everyMs: Millis };
+}
+
+export type BackendSpec =
+  | {
+      readonly type: 'memory';
+      /** delay of each operation, standing in for network distance */
+      readonly rtt?: DistributionSpec;
+      /** lock-table slots; default: 2 × resources.count, at least 1024 */
+      readonly capacity?: number;
+    }
+  | {
+      /** a user's own backend: an ES module whose default export is a BackendFactory */
+      readonly type: 'module';
+      /** absolute path (resolved against the scenario file) */
+      readonly path: string;
+      readonly options: Readonly<Record<string, unknown>>;
+    };
+
+export type ReportFormat = 'json' | 'md';
+
+export interface ThresholdSpec {
+  /** dotted path into report.json, e.g. latency.acquire.p99 */
+  readonly metric: string;
+  readonly op: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  /** in the report field's unit (durations converted to ms) */
+  readonly value: number;
+  /** as written in the file, for messages */
+  readonly source: string;
+}
+
+export interface ResolvedScenario {
+  readonly name: string;
+  readonly description: string;
+  readonly seed: number;
+  readonly backend: BackendSpec;
+  /** worker threads */
+  readonly workers: number;
+  readonly load: LoadSpec;
+  /** admitted requests at once (per run, split across workers); beyond it arrivals wait in the backlog */
+  readonly maxInFlight: number;
+  /** arrivals waiting for a slot (per run); beyond it they are dropped and counted */
+  readonly maxBacklog: number;
+  readonly resources: {
+    readonly count: number;
+    /** `{id}` is replaced by the resource id */
+    readonly key: string;
+    readonly pick: KeyPickSpec;
+  };
+  readonly lock: LockSpec;
+  readonly hold: DistributionSpec;
+  /** how much the durations of the file were multiplied by (already applied) */
+  readonly timeScale: number;
+  /** extra time after the schedule ends for in-flight and backlogged requests to finish */
+  readonly drainMs: Millis;
+  readonly thresholds: readonly ThresholdSpec[];
+  readonly report: { readonly dir: string; readonly formats: readonly ReportFormat[] };
+  /** the `sim` section, kept for `lockbench simulate` (not used by `run`) */
+  readonly sim?: Readonly<Record<string, unknown>>;
+}
+
+/** A loaded scenario plus what is needed to point at its source. */
+export interface LoadedScenario {
+  readonly scenario: ResolvedScenario;
+  /** the file path as given ('<inline>' for text) */
+  readonly file: string;
+  readonly sha256: string;
+  /** file:line:col of a dotted field path, for errors found after loading */
+  locate(path: string): { line: number; col: number } | undefined;
+}
