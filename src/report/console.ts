@@ -1,0 +1,42 @@
+/** The console summary of a run: plain cli-table3 tables (no colour codes) and one-line verdicts. */
+import Table from 'cli-table3';
+import {
+  columnAlignment,
+  holdMixTable,
+  latencyTable,
+  littleLine,
+  phasesTable,
+  runHeadline,
+  safetyLine,
+  thresholdLine,
+  thresholdsHeadline,
+  totalsTable,
+} from './sections.js';
+import type { SummaryTable } from './sections.js';
+import type { Report } from './types.js';
+
+/** The console summary as a string (the CLI prints it; colour, if any, is the CLI's business). */
+export function formatConsoleSummary(report: Report): string {
+  const blocks: string[] = [runHeadline(report), renderTable(latencyTable(report)), renderTable(totalsTable(report))];
+  if (report.phases.length > 0) blocks.push(renderTable(phasesTable(report)));
+  const holdMix = holdMixTable(report);
+  if (holdMix) blocks.push(renderTable(holdMix));
+  blocks.push([littleLine(report), safetyLine(report)].join('\n'));
+  if (report.thresholds.length > 0) {
+    blocks.push([thresholdsHeadline(report), ...report.thresholds.map((threshold) => `  ${thresholdLine(threshold)}`)].join('\n'));
+  }
+  if (report.warnings.length > 0) {
+    blocks.push(['warnings:', ...report.warnings.map((warning) => `  ! ${warning}`)].join('\n'));
+  }
+  return `${blocks.join('\n\n')}\n`;
+}
+
+function renderTable(table: SummaryTable): string {
+  const rendered = new Table({
+    head: [...table.head],
+    style: { head: [], border: [], compact: true },
+    colAligns: columnAlignment(table),
+  });
+  for (const row of table.rows) rendered.push([...row]);
+  return rendered.toString();
+}

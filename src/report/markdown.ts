@@ -1,0 +1,63 @@
+/** summary.md: the console summary's content as GitHub-flavoured markdown. */
+import { formatMs } from './format.js';
+import {
+  columnAlignment,
+  holdMixTable,
+  latencyTable,
+  littleLine,
+  phasesTable,
+  safetyLine,
+  thresholdLine,
+  thresholdsHeadline,
+  totalsTable,
+} from './sections.js';
+import type { SummaryTable } from './sections.js';
+import type { Report } from './types.js';
+
+/** The markdown summary of a run (for summary.md, PR comments, CI job summaries). */
+export function formatMarkdownSummary(report: Report): string {
+  const blocks: string[] = [`# lockbench: ${escapeText(report.scenario.name)}`];
+  if (report.scenario.description) blocks.push(escapeText(report.scenario.description));
+  if (report.interrupted) blocks.push('> **Interrupted:** the run was stopped early; this report covers only what was measured.');
+  blocks.push(
+    [
+      `- **backend:** ${escapeText(report.backend.type)}`,
+      `- **started:** ${report.startedAt}`,
+      `- **duration:** ${formatMs(report.durationMs)}${report.interrupted ? ' (interrupted)' : ''}`,
+      `- **workers:** ${report.environment.workers} on ${report.environment.cpus} CPUs (${report.environment.platform}/${report.environment.arch}, Node ${report.environment.node})`,
+      `- **scenario file:** ${escapeText(report.scenario.file)} (sha256 \`${report.scenario.sha256.slice(0, 12)}\`)`,
+      `- **lockbench:** ${escapeText(report.tool.version)}`,
+    ].join('\n'),
+  );
+  blocks.push('## Latency', renderTable(latencyTable(report)));
+  blocks.push('## Totals and rates', renderTable(totalsTable(report)));
+  if (report.phases.length > 0) blocks.push('## Phases', renderTable(phasesTable(report)));
+  const holdMix = holdMixTable(report);
+  if (holdMix) blocks.push('## Hold mix', renderTable(holdMix));
+  blocks.push('## Queueing and safety', [`- ${escapeText(littleLine(report))}`, `- ${escapeText(safetyLine(report))}`].join('\n'));
+  if (report.thresholds.length > 0) {
+    blocks.push(
+      '## Thresholds',
+      [`${thresholdsHeadline(report)}`, '', ...report.thresholds.map((threshold) => `- ${escapeText(thresholdLine(threshold))}`)].join('\n'),
+    );
+  }
+  if (report.warnings.length > 0) {
+    blocks.push('## Warnings', report.warnings.map((warning) => `- ⚠️ ${escapeText(warning)}`).join('\n'));
+  }
+  return `${blocks.join('\n\n')}\n`;
+}
+
+function renderTable(table: SummaryTable): string {
+  const line = (cells: readonly string[]): string => `| ${cells.map(escapeCell).join(' | ')} |`;
+  const align = columnAlignment(table).map((side) => (side === 'left' ? ':---' : '---:'));
+  return [line(table.head), `|${align.map((cell) => ` ${cell} `).join('|')}|`, ...table.rows.map(line)].join('\n');
+}
+
+// markdown would read `*`, `_`, `<` in names and paths as formatting or HTML
+function escapeText(text: string): string {
+  return text.replace(/([\\`*_<>[\]])/g, '\\$1');
+}
+
+function escapeCell(text: string): string {
+  return escapeText(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
