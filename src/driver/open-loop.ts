@@ -1,0 +1,126 @@
+import { monotonicMs, sleep } from '../clock.js';
+import type { Arrival, ArrivalSchedule, Distribution, KeyPicker, Rng } from '../workload/types.js';
+import { Stream } from '../workload/random.js';
+import { runLockCycle, type CycleContext } from './lock-cycle.js';
+
+/** This worker's share of the run's limits and draws. */
+export interface OpenLoopSettings {
+  readonly seed: number;
+  readonly maxInFlight: number;
+  readonly maxBacklog: number;
+  readonly keyPicker: KeyPicker;
+  readonly hold: Distribution;
+  readonly keyRng: Rng;
+  readonly holdRng: Rng;
+  /** after the schedule ends, how long in-flight and backlogged requests may take */
+  readonly drainMs: number;
+  /** aborts the context's signal: the drain is over or the run was stopped */
+  readonly cancel: () => void;
+}
+
+/** Arrivals dispatched in one go before the loop yields to timers and I/O. */
+const BURST = 1024;
+
+/**
+ * The open model: arrivals are dispatched at their intended start whatever the
+ * backend does. Up to maxInFlight are admitted at once; the rest wait in the
+ * backlog (latency still counted from the intended start) up to maxBacklog;
+ * beyond that they are dropped and counted.
+ */
+export class OpenLoop {
+  inFlight = 0;
+  maxDispatchLagMs = 0;
+  private readonly backlog: Arrival[] = [];
+  private backlogHead = 0;
+  private idle?: () => void;
+
+  constructor(
+    private readonly context: CycleContext,
+    private readonly settings: OpenLoopSettings,
+  ) {}
+
+  /** Requests waiting for a lock: backlogged plus acquiring. */
+  get waiters(): number {
+    return this.backlog.length - this.backlogHead + this.context.acquiring;
+  }
+
+  /** Dispatches the whole schedule, then drains; resolves when nothing is in flight. */
+  async run(schedule: ArrivalSchedule): Promise<void> {
+    const { signal, startAt } = this.context;
+    let next = schedule.next();
+    while (next !== undefined && !signal.aborted) {
+      const now = monotonicMs() - startAt;
+      if (next.atMs > now) {
+        await sleep(next.atMs - now, signal);
+        continue;
+      }
+      for (let burst = 0; next !== undefined && next.atMs <= now && burst < BURST; burst++) {
+        const lag = now - next.atMs;
+        if (lag > this.maxDispatchLagMs) this.maxDispatchLagMs = lag;
+        this.arrive(next);
+        next = schedule.next();
+      }
+      if (next !== undefined && next.atMs <= now) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.drain();
+  }
+
+  private arrive(arrival: Arrival): void {
+    this.context.recorder.arrival(arrival.phase);
+    if (this.inFlight < this.settings.maxInFlight) this.admit(arrival);
+    else if (this.backlog.length - this.backlogHead < this.settings.maxBacklog) this.backlog.push(arrival);
+    else this.context.recorder.count(arrival.phase, 'dropped');
+  }
+
+  private admit(arrival: Arrival): void {
+    const { settings, context } = this;
+    settings.keyRng.reseed(settings.seed, Stream.key, arrival.seq);
+    settings.holdRng.reseed(settings.seed, Stream.hold, arrival.seq);
+    const resourceId = settings.keyPicker.pick(settings.keyRng);
+    const holdMs = settings.hold.sample(settings.holdRng);
+    this.inFlight++;
+    context.acquiring++;
+    runLockCycle(context, {
+      client: arrival.seq,
+      phase: arrival.phase,
+      resourceId,
+      holdMs,
+      holdComponent: settings.hold.lastComponent,
+      intendedStart: context.startAt + arrival.atMs,
+    }).then(
+      () => this.finished(),
+      (error: Error) => {
+        context.firstError ??= error.message;
+        this.finished();
+      },
+    );
+  }
+
+  private finished(): void {
+    this.inFlight--;
+    if (this.backlogHead < this.backlog.length && !this.context.signal.aborted) {
+      const arrival = this.backlog[this.backlogHead++];
+      if (this.backlogHead > 4096 && this.backlogHead * 2 > this.backlog.length) {
+        this.backlog.splice(0, this.backlogHead);
+        this.backlogHead = 0;
+      }
+      this.admit(arrival);
+    }
+    if (this.inFlight === 0) this.idle?.();
+  }
+
+  /** Waits for in-flight and backlogged requests, at most drainMs; then cancels what is left. */
+  private async drain(): Promise<void> {
+    const { signal } = this.context;
+    if (this.inFlight > 0 && !signal.aborted) {
+      const drained = new Promise<void>((resolve) => (this.idle = resolve));
+      const timer = setTimeout(this.settings.cancel, this.settings.drainMs);
+      await Promise.race([drained, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+      clearTimeout(timer);
+    }
+    // stopped: the backlog never got a slot
+    for (let i = this.backlogHead; i < this.backlog.length; i++) this.context.recorder.count(this.backlog[i].phase, 'cancelled');
+    this.backlog.length = this.backlogHead = 0;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+  }
+}

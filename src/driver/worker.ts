@@ -1,0 +1,161 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createBackend, resolveBackend } from '../backends/registry.js';
+import type { LockBackend } from '../backends/types.js';
+import { monotonicMs } from '../clock.js';
+import { BackendUnavailableError, ScenarioError } from '../errors.js';
+import { initHistograms } from '../metrics/histogram.js';
+import { RunRecorder, type WorkerMeasurements } from '../metrics/recorder.js';
+import { HolderBoard } from '../safety/holder-board.js';
+import { createArrivalSchedule } from '../workload/arrivals.js';
+import { createDistribution } from '../workload/distributions.js';
+import { createKeyFormatter, createKeyPicker } from '../workload/keys.js';
+import { createRng, Stream } from '../workload/random.js';
+import { ClosedLoop } from './closed-loop.js';
+import type { CycleContext } from './lock-cycle.js';
+import { OpenLoop } from './open-loop.js';
+import { Control, type WorkerMessage, type WorkerOutcome, type WorkerTask } from './protocol.js';
+
+const WAITER_SAMPLE_MS = 5;
+
+/** Piscina entry: one worker thread's share of the run. */
+export default async function runWorker(task: WorkerTask): Promise<WorkerOutcome> {
+  let backend: LockBackend | undefined;
+  try {
+    await initHistograms();
+    const { scenario, workerIndex, workerCount } = task;
+    const resolved = await resolveBackend(scenario.backend);
+    const context = { workerIndex, workerCount, resourceCount: scenario.resources.count, seed: scenario.seed };
+    backend = await createBackend(resolved, task.backendShared, context);
+    await backend.connect();
+    post(task, { type: 'ready', worker: workerIndex });
+    const startAt = await waitForGo(task.control);
+    const measurements = await runShare(task, backend, startAt);
+    return { status: 'done', measurements };
+  } catch (error) {
+    const kind = error instanceof BackendUnavailableError ? 'backend-unavailable' : error instanceof ScenarioError ? 'scenario' : 'internal';
+    const message = kind === 'internal' ? ((error as Error).stack ?? String(error)) : (error as Error).message;
+    return { status: 'failed', kind, message };
+  } finally {
+    await backend?.close().catch(() => undefined);
+    task.port.close();
+  }
+}
+
+function post(task: WorkerTask, message: WorkerMessage): void {
+  task.port.postMessage(message);
+}
+
+/** Resolves with the run's start time once the coordinator says go. */
+async function waitForGo(control: SharedArrayBuffer): Promise<number> {
+  const words = new Int32Array(control, 0, Control.INT_WORDS);
+  while (Atomics.load(words, Control.GO) === 0) {
+    const waiting = Atomics.waitAsync(words, Control.GO, 0, 60_000);
+    if (waiting.async) await waiting.value;
+  }
+  return new Float64Array(control, Control.INT_WORDS * 4, 1)[0];
+}
+
+/** Runs this worker's clients from `startAt` to the end of the schedule (or a stop). */
+async function runShare(task: WorkerTask, backend: LockBackend, startAt: number): Promise<WorkerMeasurements> {
+  const { scenario, workerIndex, workerCount } = task;
+  const hold = createDistribution(scenario.hold);
+  const phaseCount = scenario.load.model === 'open' ? scenario.load.phases.length : 1;
+  const recorder = new RunRecorder(workerIndex, phaseCount, hold.components.length);
+  const abort = new AbortController();
+  const context: CycleContext = {
+    backend,
+    lock: scenario.lock,
+    recorder,
+    holders: new HolderBoard(task.holders),
+    keyOf: createKeyFormatter(scenario.resources.key),
+    startAt,
+    signal: abort.signal,
+    retryRng: createRng(scenario.seed, Stream.retry, workerIndex),
+    acquiring: 0,
+  };
+  const keyPicker = createKeyPicker(scenario.resources.pick, scenario.resources.count);
+  const cancel = (): void => abort.abort();
+  const share = (total: number): number => Math.max(1, Math.ceil(total / workerCount));
+  const loop =
+    scenario.load.model === 'open'
+      ? new OpenLoop(context, {
+          seed: scenario.seed,
+          maxInFlight: share(scenario.maxInFlight),
+          maxBacklog: scenario.maxBacklog === 0 ? 0 : share(scenario.maxBacklog),
+          keyPicker,
+          hold,
+          keyRng: createRng(scenario.seed, Stream.key, 0),
+          holdRng: createRng(scenario.seed, Stream.hold, 0),
+          drainMs: scenario.drainMs,
+          cancel,
+        })
+      : new ClosedLoop(context, {
+          seed: scenario.seed,
+          users: usersOf(scenario.load.users, workerIndex, workerCount),
+          durationMs: scenario.load.durationMs,
+          thinkTime: createDistribution(scenario.load.thinkTime),
+          keyPicker,
+          hold,
+          drainMs: scenario.drainMs,
+          cancel,
+        });
+
+  // Ctrl-C: the coordinator raises STOP
+  const words = new Int32Array(task.control, 0, Control.INT_WORDS);
+  let running = true;
+  void (async () => {
+    while (running && Atomics.load(words, Control.STOP) === 0) {
+      const waiting = Atomics.waitAsync(words, Control.STOP, 0, 200);
+      if (waiting.async) await waiting.value;
+    }
+    if (running) cancel();
+  })();
+
+  let lastSample = monotonicMs();
+  const sampler = setInterval(() => {
+    const now = monotonicMs();
+    recorder.sampleWaiters(loop.waiters, now - lastSample);
+    lastSample = now;
+  }, WAITER_SAMPLE_MS);
+  let second = 0;
+  let tickTimer: NodeJS.Timeout;
+  const scheduleTick = (): void => {
+    tickTimer = setTimeout(() => {
+      post(task, { type: 'tick', tick: recorder.takeSecond(second++, loop.inFlight, loop.waiters) });
+      scheduleTick();
+    }, startAt + (second + 1) * 1000 - monotonicMs());
+  };
+  scheduleTick();
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const busyBefore = performance.eventLoopUtilization();
+
+  if (loop instanceof OpenLoop) {
+    const phases = scenario.load.model === 'open' ? scenario.load.phases : [];
+    await loop.run(createArrivalSchedule(phases, scenario.seed, { index: workerIndex, count: workerCount }));
+  } else {
+    await loop.run();
+  }
+
+  running = false;
+  clearInterval(sampler);
+  clearTimeout(tickTimer!);
+  lag.disable();
+  post(task, { type: 'tick', tick: recorder.takeSecond(second, loop.inFlight, loop.waiters) });
+  const busy = performance.eventLoopUtilization(busyBefore);
+  return recorder.finish({
+    index: workerIndex,
+    eventLoopLagP99Ms: lag.percentile(99) / 1e6,
+    eventLoopLagMaxMs: lag.max / 1e6,
+    busyPercent: busy.utilization * 100,
+    maxDispatchLagMs: loop instanceof OpenLoop ? loop.maxDispatchLagMs : 0,
+    ...(context.firstError ? { firstError: context.firstError } : {}),
+  });
+}
+
+/** Users u with u % workerCount === workerIndex. */
+function usersOf(users: number, workerIndex: number, workerCount: number): number[] {
+  const mine: number[] = [];
+  for (let user = workerIndex; user < users; user += workerCount) mine.push(user);
+  return mine;
+}

@@ -1,0 +1,11 @@
+/** lockbench's library API: load a scenario, run it, get a report. */
+export { run } from './run.js';
+export { runScenario, type RunHooks, type RunProgress } from './driver/coordinator.js';
+export { loadScenarioFile, loadScenarioText, type LoadOptions } from './scenario/index.js';
+export type { LoadedScenario, ResolvedScenario } from './scenario/types.js';
+export type { Report } from './report/index.js';
+export { buildReport, formatConsoleSummary, formatMarkdownSummary, writeReport, writeReportToDir } from './report/index.js';
+export type { AcquireOptions, BackendContext, BackendFactory, Lease, LockBackend } from './backends/types.js';
+export type { RunMeasurements } from './metrics/types.js';
+export { BackendUnavailableError, ExitCode, ScenarioError } from './errors.js';
+export { toolVersion } from './version.js';

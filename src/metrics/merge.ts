@@ -1,0 +1,107 @@
+import { addEncoded, createHistogram, summarize, summarizeWithHdr, type LatencyHistogram } from './histogram.js';
+import type { SecondTick, WorkerMeasurements } from './recorder.js';
+import { addTotals, emptyTotals } from './totals.js';
+import { LATENCY_NAMES, type LatencyName, type LatencySummary, type LatencyWithHdr, type PhaseMeasurements, type RunMeasurements, type SeriesPoint } from './types.js';
+
+export interface MergeInput {
+  readonly workers: readonly WorkerMeasurements[];
+  readonly ticks: readonly SecondTick[];
+  readonly phases: ReadonlyArray<{ readonly name: string; readonly startMs: number; readonly endMs: number }>;
+  readonly holdComponents: ReadonlyArray<{ readonly name: string; readonly weight: number }>;
+  readonly startedAtEpochMs: number;
+  readonly durationMs: number;
+  readonly interrupted: boolean;
+}
+
+/** Sums counters and adds histograms (decode + add, never averaging percentiles). */
+export function mergeMeasurements(input: MergeInput): RunMeasurements {
+  const { workers } = input;
+  const totals = emptyTotals();
+  for (const worker of workers) addTotals(totals, worker.totals);
+
+  const latency = {} as Record<LatencyName, LatencyWithHdr>;
+  for (const name of LATENCY_NAMES) latency[name] = mergeEncoded(workers.map((w) => w.latency[name]), summarizeWithHdr);
+
+  const phases: PhaseMeasurements[] = input.phases.map((phase, index) => {
+    const phaseTotals = emptyTotals();
+    for (const worker of workers) addTotals(phaseTotals, worker.phases[index].totals);
+    const phaseLatency = {} as Record<LatencyName, LatencySummary>;
+    for (const name of LATENCY_NAMES) phaseLatency[name] = mergeEncoded(workers.map((w) => w.phases[index].latency[name]), summarize);
+    return { ...phase, totals: phaseTotals, latency: phaseLatency };
+  });
+
+  const holdCount = workers.reduce((sum, w) => sum + w.holdMix.reduce((s, c) => s + c.count, 0), 0);
+  const holdMix = input.holdComponents.map((component, index) => {
+    const count = workers.reduce((sum, w) => sum + w.holdMix[index].count, 0);
+    return {
+      name: component.name,
+      weight: component.weight,
+      count,
+      share: holdCount === 0 ? 0 : count / holdCount,
+      hold: mergeEncoded(workers.map((w) => w.holdMix[index].hdr), summarize),
+    };
+  });
+
+  const completions = workers.reduce((sum, w) => sum + w.completions, 0);
+  const waitSumMs = workers.reduce((sum, w) => sum + w.waitSumMs, 0);
+  const { series, maxWaiters } = mergeSeries(input.ticks);
+  return {
+    startedAtEpochMs: input.startedAtEpochMs,
+    durationMs: input.durationMs,
+    interrupted: input.interrupted,
+    workers: workers.length,
+    totals,
+    latency,
+    phases,
+    series,
+    holdMix,
+    wait: { completions, meanMs: completions === 0 ? 0 : waitSumMs / completions },
+    // each worker's time-average adds up to the run's (the workers sample the same clock)
+    waiters: {
+      sampledMean: workers.reduce((sum, w) => sum + (w.waiterSamples.timeMs === 0 ? 0 : w.waiterSamples.area / w.waiterSamples.timeMs), 0),
+      max: maxWaiters,
+    },
+    holdTotalMs: workers.reduce((sum, w) => sum + w.holdTotalMs, 0),
+    safety: { overlaps: totals.violations, examples: workers.flatMap((w) => w.overlapExamples).slice(0, 10) },
+    generator: { workers: workers.map((w) => w.health) },
+  };
+}
+
+function mergeEncoded<T>(encoded: readonly string[], summary: (histogram: LatencyHistogram) => T): T {
+  const merged = createHistogram();
+  try {
+    for (const hdr of encoded) addEncoded(merged, hdr);
+    return summary(merged);
+  } finally {
+    merged.destroy();
+  }
+}
+
+/** One point per second: counters summed over workers, p50/p99 from the merged second's histogram. */
+function mergeSeries(ticks: readonly SecondTick[]): { series: SeriesPoint[]; maxWaiters: number } {
+  const bySecond = new Map<number, SecondTick[]>();
+  for (const tick of ticks) {
+    const second = bySecond.get(tick.t);
+    if (second) second.push(tick);
+    else bySecond.set(tick.t, [tick]);
+  }
+  const series: SeriesPoint[] = [];
+  let maxWaiters = 0;
+  for (const t of [...bySecond.keys()].sort((a, b) => a - b)) {
+    const second = bySecond.get(t)!;
+    const sum = (pick: (tick: SecondTick) => number): number => second.reduce((total, tick) => total + pick(tick), 0);
+    const acquire = mergeEncoded(second.map((tick) => tick.acquireHdr), summarize);
+    maxWaiters = Math.max(maxWaiters, sum((tick) => tick.waitersMax));
+    series.push({
+      t,
+      arrivals: sum((tick) => tick.arrivals),
+      acquired: sum((tick) => tick.acquired),
+      failed: sum((tick) => tick.failed),
+      inFlight: sum((tick) => tick.inFlight),
+      waiters: sum((tick) => tick.waiters),
+      p50: acquire.p50,
+      p99: acquire.p99,
+    });
+  }
+  return { series, maxWaiters };
+}
