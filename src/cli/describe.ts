@@ -1,0 +1,22 @@
+import type { ResolvedScenario } from '../scenario/types.js';
+import { formatDuration } from '../scenario/index.js';
+import { formatCount } from '../report/index.js';
+import { distributionMean, expectedArrivals, scheduleDurationMs } from '../workload/index.js';
+
+/** A few lines saying what a valid scenario will do (for `lockbench validate`). */
+export function describeScenario(file: string, scenario: ResolvedScenario): string {
+  const { load } = scenario;
+  const loadLine =
+    load.model === 'open'
+      ? `open model: ${load.phases.length} phase${load.phases.length === 1 ? '' : 's'} over ${formatDuration(scheduleDurationMs(load.phases))}, ` +
+        `${formatCount(Math.round(expectedArrivals(load.phases)))} arrivals expected (${load.phases.map((p) => `${p.name} ${formatDuration(p.durationMs)} @ ${p.rate === p.rampTo ? p.rate : `${p.rate}→${p.rampTo}`}/s ${p.arrival}`).join(', ')})`
+      : `closed model: ${formatCount(load.users)} users for ${formatDuration(load.durationMs)}, think time mean ${formatDuration(distributionMean(load.thinkTime))}`;
+  return [
+    `${file}: ok — ${scenario.name}${scenario.description ? `: ${scenario.description}` : ''}`,
+    `  ${loadLine}`,
+    `  ${formatCount(scenario.resources.count)} keys (${scenario.resources.key}, ${scenario.resources.pick.type}); hold mean ${formatDuration(distributionMean(scenario.hold))}; ` +
+      `lock ${scenario.lock.mode}, ttl ${formatDuration(scenario.lock.ttlMs)}, acquireTimeout ${formatDuration(scenario.lock.acquireTimeoutMs)}, retry ${scenario.lock.retry.strategy}`,
+    `  backend ${scenario.backend.type}; ${scenario.workers} worker thread${scenario.workers === 1 ? '' : 's'}; timeScale ${scenario.timeScale}` +
+      (scenario.thresholds.length ? `; ${scenario.thresholds.length} threshold${scenario.thresholds.length === 1 ? '' : 's'}` : ''),
+  ].join('\n');
+}
