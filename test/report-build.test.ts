@@ -35,14 +35,14 @@ describe('buildReport: rates and queueing', () => {
 
   it('keeps rates defined when nothing happened', () => {
     const empty = totals({ arrivals: 0, attempts: 0, acquired: 0, failed: 0, timeouts: 0, contended: 0, released: 0 });
-    const report = build(makeMeasurements({ totals: empty, wait: { completions: 0, meanMs: 0 }, waiters: { sampledMean: 0, max: 0 }, durationMs: 0 }));
+    const report = build(makeMeasurements({ totals: empty, wait: { completions: 0, meanMs: 0 }, waiters: { timeAverage: 0, max: 0 }, durationMs: 0 }));
     expect(report.rates).toEqual({ throughput: 0, successRate: 1, timeoutRate: 0, contentionRate: 0 });
     expect(report.queueing.littleError).toBe(0);
     expect(report.queueing.utilization).toBe(0);
   });
 
   it('reports littleError as null when waits happened but no waiter was ever sampled', () => {
-    const report = build(makeMeasurements({ waiters: { sampledMean: 0, max: 0 } }));
+    const report = build(makeMeasurements({ waiters: { timeAverage: 0, max: 0 } }));
     expect(report.queueing.littleError).toBeNull();
     expect(JSON.parse(JSON.stringify(report)).queueing.littleError).toBeNull();
   });
@@ -179,7 +179,7 @@ describe('warnings', () => {
   });
 
   it("flags a Little's-law mismatch over 10% as a steady-state problem", () => {
-    const report = build(makeMeasurements({ waiters: { sampledMean: 15, max: 64 } }));
+    const report = build(makeMeasurements({ waiters: { timeAverage: 15, max: 64 } }));
     expect(report.queueing.littleError).toBeCloseTo(0.32, 12);
     expect(report.warnings).toHaveLength(1);
     expect(report.warnings[0]).toMatch(/Little's law needs a steady state/);

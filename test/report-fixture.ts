@@ -85,7 +85,7 @@ export function makeMeasurements(overrides: Partial<RunMeasurements> = {}): RunM
       { name: 'wallet', weight: 4, count: 3_920, share: 0.4, hold: walletHold },
     ],
     wait: { completions: 9_900, meanMs: 20 },
-    waiters: { sampledMean: 20, max: 64 },
+    waiters: { timeAverage: 20, max: 64 },
     holdTotalMs: 250_000,
     safety: { overlaps: 0, examples: [] },
     generator: {

@@ -30,10 +30,6 @@ export class ClosedLoop {
     private readonly settings: ClosedLoopSettings,
   ) {}
 
-  get waiters(): number {
-    return this.context.acquiring;
-  }
-
   async run(): Promise<void> {
     const endAt = this.context.startAt + this.settings.durationMs;
     const drainTimer = setTimeout(this.settings.cancel, Math.max(0, endAt - monotonicMs()) + this.settings.drainMs);
@@ -54,7 +50,7 @@ export class ClosedLoop {
       if (intendedStart >= endAt || context.signal.aborted) break;
       context.recorder.arrival(0);
       this.inFlight++;
-      context.acquiring++;
+      context.waiters.enter(intendedStart);
       const resourceId = settings.keyPicker.pick(keyRng);
       const holdMs = settings.hold.sample(holdRng);
       try {

@@ -108,7 +108,8 @@ export async function runScenario(scenario: ResolvedScenario, hooks: RunHooks = 
     throw new Error(`worker failed: ${failure.message}`);
   }
   const workers = outcomes.map((outcome) => (outcome as Extract<WorkerOutcome, { status: 'done' }>).measurements);
-  const durationMs = monotonicMs() - startAt;
+  // the run lasted until the last worker's load ended (not until the pool was torn down)
+  const durationMs = Math.max(...workers.map((worker) => worker.endedAt)) - startAt;
   return mergeMeasurements({
     workers: workers as WorkerMeasurements[],
     ticks: progress.ticks,

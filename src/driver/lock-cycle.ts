@@ -1,6 +1,7 @@
 import type { LockBackend, Lease } from '../backends/types.js';
 import { monotonicMs, sleep } from '../clock.js';
 import type { RunRecorder } from '../metrics/recorder.js';
+import type { WaiterGauge } from '../metrics/waiter-gauge.js';
 import type { HolderBoard } from '../safety/holder-board.js';
 import type { LockSpec } from '../scenario/types.js';
 import type { Rng } from '../workload/types.js';
@@ -18,8 +19,8 @@ export interface CycleContext {
   /** aborted on Ctrl-C or when the drain time is up */
   readonly signal: AbortSignal;
   readonly retryRng: Rng;
-  /** requests between admission and grant/failure (the waiters that are not in the backlog) */
-  acquiring: number;
+  /** requests waiting for a lock: entered at arrival (by the loop), left here at grant/failure */
+  readonly waiters: WaiterGauge;
   /** the first backend error message, for the report's warnings */
   firstError?: string;
 }
@@ -41,7 +42,7 @@ type AcquireOutcome = 'granted' | 'timeouts' | 'errors' | 'cancelled';
 /**
  * acquire (with the retry policy, within acquireTimeout) → critical section
  * (hold, renewals) → release, recording every step. The caller has already
- * counted `acquiring` up; this counts it down at grant or failure.
+ * entered the request in `waiters`; this takes it out at grant or failure.
  */
 export async function runLockCycle(context: CycleContext, request: LockRequest): Promise<void> {
   const { recorder, lock } = context;
@@ -54,7 +55,7 @@ export async function runLockCycle(context: CycleContext, request: LockRequest):
     ({ lease, outcome } = await acquireWithRetry(context, key, phase, firstAttempt));
   }
   const grantedAt = monotonicMs();
-  context.acquiring--;
+  context.waiters.leave(grantedAt);
   if (outcome === 'cancelled') {
     recorder.count(phase, 'cancelled');
     return;

@@ -33,43 +33,56 @@ export class OpenLoop {
   private readonly backlog: Arrival[] = [];
   private backlogHead = 0;
   private idle?: () => void;
+  private schedule?: ArrivalSchedule;
+  private next?: Arrival;
 
   constructor(
     private readonly context: CycleContext,
     private readonly settings: OpenLoopSettings,
   ) {}
 
-  /** Requests waiting for a lock: backlogged plus acquiring. */
-  get waiters(): number {
-    return this.backlog.length - this.backlogHead + this.context.acquiring;
-  }
 
   /** Dispatches the whole schedule, then drains; resolves when nothing is in flight. */
   async run(schedule: ArrivalSchedule): Promise<void> {
     const { signal, startAt } = this.context;
-    let next = schedule.next();
-    while (next !== undefined && !signal.aborted) {
-      const now = monotonicMs() - startAt;
-      if (next.atMs > now) {
-        await sleep(next.atMs - now, signal);
-        continue;
-      }
-      for (let burst = 0; next !== undefined && next.atMs <= now && burst < BURST; burst++) {
-        const lag = now - next.atMs;
-        if (lag > this.maxDispatchLagMs) this.maxDispatchLagMs = lag;
-        this.arrive(next);
-        next = schedule.next();
-      }
-      if (next !== undefined && next.atMs <= now) await new Promise((resolve) => setImmediate(resolve));
+    this.schedule = schedule;
+    this.next = schedule.next();
+    while (this.next !== undefined && !signal.aborted) {
+      const wait = this.next.atMs - (monotonicMs() - startAt);
+      if (wait > 0) await sleep(wait, signal);
+      else if (this.dispatchDue()) await new Promise((resolve) => setImmediate(resolve));
     }
     await this.drain();
   }
 
-  private arrive(arrival: Arrival): void {
-    this.context.recorder.arrival(arrival.phase);
-    if (this.inFlight < this.settings.maxInFlight) this.admit(arrival);
-    else if (this.backlog.length - this.backlogHead < this.settings.maxBacklog) this.backlog.push(arrival);
-    else this.context.recorder.count(arrival.phase, 'dropped');
+  /**
+   * Dispatches the arrivals whose intended start has passed (up to a burst);
+   * true when more are already due. The waiter sampler calls it too, so an
+   * arrival is a waiter from its intended start, not from when a timer noticed it.
+   */
+  dispatchDue(): boolean {
+    const now = monotonicMs() - this.context.startAt;
+    for (let burst = 0; this.next !== undefined && this.next.atMs <= now; burst++) {
+      if (burst === BURST || this.context.signal.aborted) return true;
+      const lag = now - this.next.atMs;
+      if (lag > this.maxDispatchLagMs) this.maxDispatchLagMs = lag;
+      this.arrive(this.next, now);
+      this.next = this.schedule?.next();
+    }
+    return false;
+  }
+
+  private arrive(arrival: Arrival, now: number): void {
+    const { recorder, waiters, startAt } = this.context;
+    recorder.arrival(arrival.phase);
+    if (this.inFlight < this.settings.maxInFlight) {
+      // a waiter from its intended start, which the dispatch may have missed by a timer tick
+      waiters.enter(startAt + arrival.atMs);
+      this.admit(arrival);
+    } else if (this.backlog.length - this.backlogHead < this.settings.maxBacklog) {
+      waiters.enter(startAt + arrival.atMs);
+      this.backlog.push(arrival);
+    } else recorder.count(arrival.phase, 'dropped');
   }
 
   private admit(arrival: Arrival): void {
@@ -79,7 +92,6 @@ export class OpenLoop {
     const resourceId = settings.keyPicker.pick(settings.keyRng);
     const holdMs = settings.hold.sample(settings.holdRng);
     this.inFlight++;
-    context.acquiring++;
     runLockCycle(context, {
       client: arrival.seq,
       phase: arrival.phase,
@@ -119,7 +131,11 @@ export class OpenLoop {
       clearTimeout(timer);
     }
     // stopped: the backlog never got a slot
-    for (let i = this.backlogHead; i < this.backlog.length; i++) this.context.recorder.count(this.backlog[i].phase, 'cancelled');
+    const now = monotonicMs();
+    for (let i = this.backlogHead; i < this.backlog.length; i++) {
+      this.context.recorder.count(this.backlog[i].phase, 'cancelled');
+      this.context.waiters.leave(now);
+    }
     this.backlog.length = this.backlogHead = 0;
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
   }

@@ -5,6 +5,7 @@ import { monotonicMs } from '../clock.js';
 import { BackendUnavailableError, ScenarioError } from '../errors.js';
 import { initHistograms } from '../metrics/histogram.js';
 import { RunRecorder, type WorkerMeasurements } from '../metrics/recorder.js';
+import { WaiterGauge } from '../metrics/waiter-gauge.js';
 import { HolderBoard } from '../safety/holder-board.js';
 import { createArrivalSchedule } from '../workload/arrivals.js';
 import { createDistribution } from '../workload/distributions.js';
@@ -14,8 +15,6 @@ import { ClosedLoop } from './closed-loop.js';
 import type { CycleContext } from './lock-cycle.js';
 import { OpenLoop } from './open-loop.js';
 import { Control, type WorkerMessage, type WorkerOutcome, type WorkerTask } from './protocol.js';
-
-const WAITER_SAMPLE_MS = 5;
 
 /** Piscina entry: one worker thread's share of the run. */
 export default async function runWorker(task: WorkerTask): Promise<WorkerOutcome> {
@@ -71,7 +70,7 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
     startAt,
     signal: abort.signal,
     retryRng: createRng(scenario.seed, Stream.retry, workerIndex),
-    acquiring: 0,
+    waiters: new WaiterGauge(startAt),
   };
   const keyPicker = createKeyPicker(scenario.resources.pick, scenario.resources.count);
   const cancel = (): void => abort.abort();
@@ -111,17 +110,11 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
     if (running) cancel();
   })();
 
-  let lastSample = monotonicMs();
-  const sampler = setInterval(() => {
-    const now = monotonicMs();
-    recorder.sampleWaiters(loop.waiters, now - lastSample);
-    lastSample = now;
-  }, WAITER_SAMPLE_MS);
   let second = 0;
   let tickTimer: NodeJS.Timeout;
   const scheduleTick = (): void => {
     tickTimer = setTimeout(() => {
-      post(task, { type: 'tick', tick: recorder.takeSecond(second++, loop.inFlight, loop.waiters) });
+      post(task, { type: 'tick', tick: recorder.takeSecond(second++, loop.inFlight, context.waiters.count) });
       scheduleTick();
     }, startAt + (second + 1) * 1000 - monotonicMs());
   };
@@ -138,12 +131,12 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
   }
 
   running = false;
-  clearInterval(sampler);
+  const endedAt = monotonicMs();
   clearTimeout(tickTimer!);
   lag.disable();
-  post(task, { type: 'tick', tick: recorder.takeSecond(second, loop.inFlight, loop.waiters) });
+  post(task, { type: 'tick', tick: recorder.takeSecond(second, loop.inFlight, context.waiters.count) });
   const busy = performance.eventLoopUtilization(busyBefore);
-  return recorder.finish({
+  return recorder.finish(endedAt, context.waiters.integral(endedAt), context.waiters.max, {
     index: workerIndex,
     eventLoopLagP99Ms: lag.percentile(99) / 1e6,
     eventLoopLagMaxMs: lag.max / 1e6,

@@ -44,7 +44,7 @@ export function mergeMeasurements(input: MergeInput): RunMeasurements {
 
   const completions = workers.reduce((sum, w) => sum + w.completions, 0);
   const waitSumMs = workers.reduce((sum, w) => sum + w.waitSumMs, 0);
-  const { series, maxWaiters } = mergeSeries(input.ticks);
+  const series = mergeSeries(input.ticks);
   return {
     startedAtEpochMs: input.startedAtEpochMs,
     durationMs: input.durationMs,
@@ -56,10 +56,10 @@ export function mergeMeasurements(input: MergeInput): RunMeasurements {
     series,
     holdMix,
     wait: { completions, meanMs: completions === 0 ? 0 : waitSumMs / completions },
-    // each worker's time-average adds up to the run's (the workers sample the same clock)
+    // each worker's time-average adds up to the run's (all measure on the same clock)
     waiters: {
-      sampledMean: workers.reduce((sum, w) => sum + (w.waiterSamples.timeMs === 0 ? 0 : w.waiterSamples.area / w.waiterSamples.timeMs), 0),
-      max: maxWaiters,
+      timeAverage: workers.reduce((sum, w) => sum + (w.waiters.timeMs === 0 ? 0 : w.waiters.area / w.waiters.timeMs), 0),
+      max: workers.reduce((sum, w) => sum + w.waiters.max, 0),
     },
     holdTotalMs: workers.reduce((sum, w) => sum + w.holdTotalMs, 0),
     safety: { overlaps: totals.violations, examples: workers.flatMap((w) => w.overlapExamples).slice(0, 10) },
@@ -78,7 +78,7 @@ function mergeEncoded<T>(encoded: readonly string[], summary: (histogram: Latenc
 }
 
 /** One point per second: counters summed over workers, p50/p99 from the merged second's histogram. */
-function mergeSeries(ticks: readonly SecondTick[]): { series: SeriesPoint[]; maxWaiters: number } {
+function mergeSeries(ticks: readonly SecondTick[]): SeriesPoint[] {
   const bySecond = new Map<number, SecondTick[]>();
   for (const tick of ticks) {
     const second = bySecond.get(tick.t);
@@ -86,12 +86,10 @@ function mergeSeries(ticks: readonly SecondTick[]): { series: SeriesPoint[]; max
     else bySecond.set(tick.t, [tick]);
   }
   const series: SeriesPoint[] = [];
-  let maxWaiters = 0;
   for (const t of [...bySecond.keys()].sort((a, b) => a - b)) {
     const second = bySecond.get(t)!;
     const sum = (pick: (tick: SecondTick) => number): number => second.reduce((total, tick) => total + pick(tick), 0);
     const acquire = mergeEncoded(second.map((tick) => tick.acquireHdr), summarize);
-    maxWaiters = Math.max(maxWaiters, sum((tick) => tick.waitersMax));
     series.push({
       t,
       arrivals: sum((tick) => tick.arrivals),
@@ -103,5 +101,5 @@ function mergeSeries(ticks: readonly SecondTick[]): { series: SeriesPoint[]; max
       p99: acquire.p99,
     });
   }
-  return { series, maxWaiters };
+  return series;
 }

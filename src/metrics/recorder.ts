@@ -15,7 +15,6 @@ export interface SecondTick {
   readonly failed: number;
   readonly inFlight: number;
   readonly waiters: number;
-  readonly waitersMax: number;
   /** acquire latencies of this second's grants (encoded, µs) */
   readonly acquireHdr: string;
 }
@@ -23,6 +22,8 @@ export interface SecondTick {
 /** What a worker returns at the end: everything it measured, histograms encoded. */
 export interface WorkerMeasurements {
   readonly index: number;
+  /** when this worker's load (and drain) ended, on the shared monotonic clock */
+  readonly endedAt: number;
   readonly totals: Totals;
   readonly latency: Record<LatencyName, string>;
   readonly phases: ReadonlyArray<{ readonly totals: Totals; readonly latency: Record<LatencyName, string> }>;
@@ -30,8 +31,8 @@ export interface WorkerMeasurements {
   readonly waitSumMs: number;
   readonly completions: number;
   readonly holdTotalMs: number;
-  /** time-weighted waiters: ∫ waiters dt (ms) over `timeMs` of sampling */
-  readonly waiterSamples: { readonly area: number; readonly timeMs: number; readonly max: number };
+  /** waiters integrated over the worker's window: ∫ waiters dt (waiter·ms) over `timeMs`, and the peak */
+  readonly waiters: { readonly area: number; readonly timeMs: number; readonly max: number };
   readonly overlapExamples: readonly OverlapExample[];
   readonly health: WorkerHealth;
 }
@@ -65,13 +66,9 @@ export class RunRecorder {
   private secondArrivals = 0;
   private secondAcquired = 0;
   private secondFailed = 0;
-  private secondWaitersMax = 0;
   private waitSumMs = 0;
   private completions = 0;
   private holdTotalMs = 0;
-  private waiterArea = 0;
-  private waiterTimeMs = 0;
-  private waiterMax = 0;
   private readonly overlapExamples: OverlapExample[] = [];
 
   constructor(
@@ -133,18 +130,6 @@ export class RunRecorder {
     if (this.overlapExamples.length < MAX_OVERLAP_EXAMPLES) this.overlapExamples.push(example);
   }
 
-  /**
-   * One sample of the requests waiting for a lock on this worker, weighted by the
-   * time since the previous sample: a busy event loop samples late, and an
-   * unweighted mean would under-count exactly the busy, crowded moments.
-   */
-  sampleWaiters(waiters: number, sinceLastMs: number): void {
-    this.waiterArea += waiters * sinceLastMs;
-    this.waiterTimeMs += sinceLastMs;
-    if (waiters > this.waiterMax) this.waiterMax = waiters;
-    if (waiters > this.secondWaitersMax) this.secondWaitersMax = waiters;
-  }
-
   /** Closes the current second and starts the next one. */
   takeSecond(t: number, inFlight: number, waiters: number): SecondTick {
     const tick: SecondTick = {
@@ -155,18 +140,18 @@ export class RunRecorder {
       failed: this.secondFailed,
       inFlight,
       waiters,
-      waitersMax: Math.max(this.secondWaitersMax, waiters),
       acquireHdr: encodeHistogram(this.secondAcquire),
     };
     this.secondAcquire.reset();
-    this.secondArrivals = this.secondAcquired = this.secondFailed = this.secondWaitersMax = 0;
+    this.secondArrivals = this.secondAcquired = this.secondFailed = 0;
     return tick;
   }
 
   /** Everything measured, encoded; the recorder's histograms are destroyed. */
-  finish(health: WorkerHealth): WorkerMeasurements {
+  finish(endedAt: number, waiters: { area: number; timeMs: number }, maxWaiters: number, health: WorkerHealth): WorkerMeasurements {
     const measurements: WorkerMeasurements = {
       index: this.worker,
+      endedAt,
       totals: this.totals,
       latency: encodeLatency(this.latency),
       phases: this.phaseTotals.map((totals, phase) => ({ totals, latency: encodeLatency(this.phaseLatency[phase]) })),
@@ -174,7 +159,7 @@ export class RunRecorder {
       waitSumMs: this.waitSumMs,
       completions: this.completions,
       holdTotalMs: this.holdTotalMs,
-      waiterSamples: { area: this.waiterArea, timeMs: this.waiterTimeMs, max: this.waiterMax },
+      waiters: { ...waiters, max: maxWaiters },
       overlapExamples: this.overlapExamples,
       health,
     };

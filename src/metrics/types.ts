@@ -112,8 +112,12 @@ export interface RunMeasurements {
   readonly holdMix: readonly HoldMixEntry[];
   /** the waiting stage, for Little's law: completions = acquired + failed, mean wait of all of them */
   readonly wait: { readonly completions: number; readonly meanMs: number };
-  /** waiters sampled every few ms on each worker (time-weighted), summed across workers: time-average and peak */
-  readonly waiters: { readonly sampledMean: number; readonly max: number };
+  /**
+   * Requests waiting for a lock, integrated exactly over time on each worker and
+   * summed across workers: the time-average (Little's measured L) and the peak
+   * (the sum of per-worker peaks: exact for one worker, an upper bound otherwise).
+   */
+  readonly waiters: { readonly timeAverage: number; readonly max: number };
   /** sum of all hold times, ms (for utilisation) */
   readonly holdTotalMs: number;
   readonly safety: { readonly overlaps: number; readonly examples: readonly OverlapExample[] };

@@ -83,12 +83,12 @@ export function computeRates(totals: Totals, durationMs: number): ReportRates {
   };
 }
 
-/** Little's law on the waiting stage: L = λW from completions and mean wait, beside the sampled L. */
+/** Little's law on the waiting stage: L = λW from completions and mean wait, beside the measured (time-integrated) L. */
 export function computeQueueing(measurements: RunMeasurements, resourceCount: number): ReportQueueing {
   const { durationMs, wait, waiters } = measurements;
   const completionRate = perSecond(wait.completions, durationMs);
   const littleL = completionRate * (wait.meanMs / 1000);
-  const measuredL = waiters.sampledMean;
+  const measuredL = waiters.timeAverage;
   const capacityMs = durationMs * resourceCount;
   return {
     arrivalRate: perSecond(measurements.totals.arrivals, durationMs),

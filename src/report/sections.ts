@@ -103,7 +103,7 @@ export function holdMixTable(report: Report): SummaryTable | null {
 /** `Little: λ=… /s × W=… ms → L=…; measured L=… (error 2.1%)` */
 export function littleLine(report: Report): string {
   const q = report.queueing;
-  const error = q.littleError === null ? 'error n/a: no waiters sampled' : `error ${formatPercent(q.littleError, 1)}`;
+  const error = q.littleError === null ? 'error n/a: no waiters measured' : `error ${formatPercent(q.littleError, 1)}`;
   return (
     `Little: λ=${formatRate(q.completionRate, ' /s')} × W=${formatNumber(q.meanWaitMs)} ms → L=${formatNumber(q.littleL)}; ` +
     `measured L=${formatNumber(q.measuredL)} (${error}), peak ${formatCount(q.maxWaiters)} waiters`

@@ -35,7 +35,7 @@ export interface ReportQueueing {
   readonly meanWaitMs: number;
   /** completionRate · meanWaitMs / 1000 */
   readonly littleL: number;
-  /** time-averaged number of waiters actually sampled */
+  /** time-averaged number of waiters, integrated exactly at every change on each worker */
   readonly measuredL: number;
   /** |littleL − measuredL| / measuredL; 0 when both are 0, null when only measuredL is 0 */
   readonly littleError: number | null;

@@ -12,7 +12,7 @@ export const GENERATOR_LIMITS = {
   maxDispatchLagMs: 100,
 } as const;
 
-/** Little's-law estimate and sampled waiters may differ by this much before it is worth a warning. */
+/** Little's-law estimate and measured waiters may differ by this much before it is worth a warning. */
 export const LITTLE_ERROR_LIMIT = 0.1;
 
 /** True when some worker crossed a GENERATOR_LIMITS limit. */
@@ -88,7 +88,7 @@ export function collectWarnings(report: Report, scenario: ResolvedScenario): str
   }
   if (queueing.littleError !== null && queueing.littleError > LITTLE_ERROR_LIMIT) {
     warnings.push(
-      `Little's law estimate L=${formatNumber(queueing.littleL)} differs from the sampled waiters L=${formatNumber(queueing.measuredL)} ` +
+      `Little's law estimate L=${formatNumber(queueing.littleL)} differs from the measured (time-integrated) waiters L=${formatNumber(queueing.measuredL)} ` +
         `by ${formatPercent(queueing.littleError, 1)}: Little's law needs a steady state, so ramps, bursts, a backlog still draining or a short run skew it — ` +
         `compare within a sustained phase or run longer`,
     );
