@@ -54,6 +54,8 @@ export class LockTable {
   private readonly floats: Float64Array;
   private readonly mask: number;
   private readonly slotByKey = new Map<string, number>();
+  private pendingWaits = 0;
+  private keepAliveTimer?: NodeJS.Timeout;
 
   constructor(memory: LockTableMemory) {
     this.ints = new Int32Array(memory.ints);
@@ -138,12 +140,14 @@ export class LockTable {
   }
 
   /**
-   * Sleeps until a release after `sequence`, or `timeoutMs`. Resolves early
-   * (without unregistering the sleeper) when `signal` aborts.
+   * Sleeps until a release after `sequence`, or `timeoutMs`. Resolves early when
+   * `signal` aborts; the abandoned sleeper stays registered, so if a release's
+   * one-at-a-time wakeup lands on it later, it passes the wakeup on.
    */
   async waitForRelease(slot: number, sequence: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const i = slot * INT_STRIDE;
     Atomics.add(this.ints, i + WAITING, 1);
+    this.keepAlive(+1);
     try {
       const waiting = Atomics.waitAsync(this.ints, i + WAKE, sequence, Math.max(0, timeoutMs));
       if (!waiting.async) return;
@@ -151,13 +155,32 @@ export class LockTable {
         await waiting.value;
         return;
       }
-      if (signal.aborted) return;
+      if (signal.aborted) return this.abandon(i, waiting.value);
       let unsubscribe: (() => void) | undefined;
-      const aborted = new Promise<void>((resolve) => (unsubscribe = whenAborted(signal, resolve)));
-      await Promise.race([waiting.value, aborted]);
+      let aborted = false;
+      const abort = new Promise<void>((resolve) => (unsubscribe = whenAborted(signal, () => ((aborted = true), resolve()))));
+      await Promise.race([waiting.value, abort]);
       unsubscribe?.();
+      if (aborted) this.abandon(i, waiting.value);
     } finally {
       Atomics.sub(this.ints, i + WAITING, 1);
+      this.keepAlive(-1);
+    }
+  }
+
+  private abandon(i: number, wakeup: Promise<'ok' | 'not-equal' | 'timed-out'>): void {
+    void wakeup.then((result) => {
+      if (result === 'ok' && Atomics.load(this.ints, i + WAITING) > 0) Atomics.notify(this.ints, i + WAKE, 1);
+    });
+  }
+
+  // a pending Atomics.waitAsync does not keep a thread's event loop alive: a timer does
+  private keepAlive(delta: number): void {
+    this.pendingWaits += delta;
+    if (this.pendingWaits > 0 && !this.keepAliveTimer) this.keepAliveTimer = setInterval(() => undefined, 1 << 30);
+    else if (this.pendingWaits === 0 && this.keepAliveTimer) {
+      clearInterval(this.keepAliveTimer);
+      this.keepAliveTimer = undefined;
     }
   }
 
