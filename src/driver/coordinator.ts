@@ -112,7 +112,6 @@ export async function runScenario(scenario: ResolvedScenario, hooks: RunHooks = 
   const durationMs = Math.max(...workers.map((worker) => worker.endedAt)) - startAt;
   return mergeMeasurements({
     workers: workers as WorkerMeasurements[],
-    ticks: progress.ticks,
     phases: phaseWindows(scenario),
     holdComponents: holdComponents(scenario),
     startedAtEpochMs,
@@ -166,7 +165,6 @@ function holdComponents(scenario: ResolvedScenario): Array<{ name: string; weigh
 
 /** Collects the per-second ticks and turns them into progress reports. */
 class ProgressTracker {
-  readonly ticks: SecondTick[] = [];
   private readonly seconds = new Map<number, SecondTick[]>();
   private readonly sofar = createHistogram();
   private readonly windows;
@@ -175,6 +173,7 @@ class ProgressTracker {
   private acquired = 0;
   private failed = 0;
   private timer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     scenario: ResolvedScenario,
@@ -188,8 +187,9 @@ class ProgressTracker {
     this.startAt = startAt;
   }
 
+  /** A worker's second, sent live; the run's series comes from the workers' results, not from here. */
   add(tick: SecondTick): void {
-    this.ticks.push(tick);
+    if (this.stopped) return;
     this.acquired += tick.acquired;
     this.failed += tick.failed;
     addEncoded(this.sofar, tick.acquireHdr);
@@ -220,6 +220,7 @@ class ProgressTracker {
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.sofar.destroy();
   }

@@ -5,7 +5,6 @@ import { LATENCY_NAMES, type LatencyName, type LatencySummary, type LatencyWithH
 
 export interface MergeInput {
   readonly workers: readonly WorkerMeasurements[];
-  readonly ticks: readonly SecondTick[];
   readonly phases: ReadonlyArray<{ readonly name: string; readonly startMs: number; readonly endMs: number }>;
   readonly holdComponents: ReadonlyArray<{ readonly name: string; readonly weight: number }>;
   readonly startedAtEpochMs: number;
@@ -44,7 +43,7 @@ export function mergeMeasurements(input: MergeInput): RunMeasurements {
 
   const completions = workers.reduce((sum, w) => sum + w.completions, 0);
   const waitSumMs = workers.reduce((sum, w) => sum + w.waitSumMs, 0);
-  const series = mergeSeries(input.ticks);
+  const series = mergeSeries(workers.flatMap((worker) => worker.seconds));
   return {
     startedAtEpochMs: input.startedAtEpochMs,
     durationMs: input.durationMs,

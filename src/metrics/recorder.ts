@@ -34,6 +34,8 @@ export interface WorkerMeasurements {
   /** waiters integrated over the worker's window: ∫ waiters dt (waiter·ms) over `timeMs`, and the peak */
   readonly waiters: { readonly area: number; readonly timeMs: number; readonly max: number };
   readonly overlapExamples: readonly OverlapExample[];
+  /** every second of this worker (the live copies sent on the port may arrive late or not at all) */
+  readonly seconds: readonly SecondTick[];
   readonly health: WorkerHealth;
 }
 
@@ -70,6 +72,7 @@ export class RunRecorder {
   private completions = 0;
   private holdTotalMs = 0;
   private readonly overlapExamples: OverlapExample[] = [];
+  private readonly seconds: SecondTick[] = [];
 
   constructor(
     private readonly worker: number,
@@ -142,6 +145,7 @@ export class RunRecorder {
       waiters,
       acquireHdr: encodeHistogram(this.secondAcquire),
     };
+    this.seconds.push(tick);
     this.secondAcquire.reset();
     this.secondArrivals = this.secondAcquired = this.secondFailed = 0;
     return tick;
@@ -161,6 +165,7 @@ export class RunRecorder {
       holdTotalMs: this.holdTotalMs,
       waiters: { ...waiters, max: maxWaiters },
       overlapExamples: this.overlapExamples,
+      seconds: this.seconds,
       health,
     };
     for (const scope of [this.latency, ...this.phaseLatency]) for (const name of LATENCY_NAMES) scope[name].destroy();
