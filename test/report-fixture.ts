@@ -1,5 +1,6 @@
 /** A realistic run for the report tests: known totals, and latency summaries backed by real HdrHistogram encodings. */
 import * as hdr from 'hdr-histogram-js';
+import { summarizeWithHdr } from '../src/metrics/histogram.js';
 import type { LatencySummary, LatencyWithHdr, PhaseMeasurements, RunMeasurements, Totals } from '../src/metrics/types.js';
 import type { ResolvedScenario } from '../src/scenario/types.js';
 
@@ -14,22 +15,7 @@ export function latencyFromMicros(values: readonly number[]): LatencyWithHdr {
   });
   try {
     for (const value of values) histogram.recordValue(value);
-    const ms = (micros: number): number => micros / 1000;
-    return {
-      unit: 'ms',
-      count: histogram.totalCount,
-      min: ms(histogram.totalCount > 0 ? histogram.minNonZeroValue : 0),
-      mean: ms(histogram.mean),
-      stdev: ms(histogram.stdDeviation),
-      max: ms(histogram.maxValue),
-      p50: ms(histogram.getValueAtPercentile(50)),
-      p90: ms(histogram.getValueAtPercentile(90)),
-      p95: ms(histogram.getValueAtPercentile(95)),
-      p99: ms(histogram.getValueAtPercentile(99)),
-      p999: ms(histogram.getValueAtPercentile(99.9)),
-      p9999: ms(histogram.getValueAtPercentile(99.99)),
-      hdr: hdr.encodeIntoCompressedBase64(histogram),
-    };
+    return summarizeWithHdr(histogram);
   } finally {
     histogram.destroy();
   }
