@@ -66,7 +66,7 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
     lock: scenario.lock,
     recorder,
     holders: new HolderBoard(task.holders),
-    keyOf: createKeyFormatter(scenario.resources.key),
+    keyOf: memoizeKeys(createKeyFormatter(scenario.resources.key), scenario.resources.count),
     startAt,
     signal: abort.signal,
     retryRng: createRng(scenario.seed, Stream.retry, workerIndex),
@@ -144,6 +144,16 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
     maxDispatchLagMs: loop instanceof OpenLoop ? loop.maxDispatchLagMs : 0,
     ...(context.firstError ? { firstError: context.firstError } : {}),
   });
+}
+
+/**
+ * One string per resource id, built on first use: a fresh string each cycle
+ * costs the backend a full hash and compare in every Map lookup (~27% of a
+ * memory-backend cycle, bench/RESULTS.md).
+ */
+function memoizeKeys(format: (id: number) => string, count: number): (id: number) => string {
+  const keys = new Array<string | undefined>(count);
+  return (id) => (keys[id] ??= format(id));
 }
 
 /** Users u with u % workerCount === workerIndex. */
