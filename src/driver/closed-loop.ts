@@ -1,18 +1,13 @@
 import { monotonicMs, sleep } from '../clock.js';
-import type { Distribution, KeyPicker } from '../workload/types.js';
+import type { Distribution } from '../workload/types.js';
 import { createRng, Stream } from '../workload/random.js';
-import { runLockCycle, type CycleContext } from './lock-cycle.js';
+import { runLockCycle, type CycleContext, type LoadShareSettings } from './lock-cycle.js';
 
-export interface ClosedLoopSettings {
-  readonly seed: number;
+export interface ClosedLoopSettings extends LoadShareSettings {
   /** the users this worker runs (global ids) */
   readonly users: readonly number[];
   readonly durationMs: number;
   readonly thinkTime: Distribution;
-  readonly keyPicker: KeyPicker;
-  readonly hold: Distribution;
-  readonly drainMs: number;
-  readonly cancel: () => void;
 }
 
 /** Cycles a user runs back to back before it lets timers and I/O in. */

@@ -10,7 +10,7 @@ import type { RunMeasurements } from '../metrics/types.js';
 import { allocateHolderBoard } from '../safety/holder-board.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { createDistribution } from '../workload/distributions.js';
-import { scheduleDurationMs } from '../workload/arrivals.js';
+import { phaseWindows, plannedDurationMs } from '../workload/timeline.js';
 import { Control, type WorkerMessage, type WorkerOutcome, type WorkerTask } from './protocol.js';
 
 /** A live view of the run, once per second. */
@@ -140,22 +140,6 @@ function workerPoolOptions(workerCount: number): ConstructorParameters<typeof Pi
     idleTimeout: 1000,
     execArgv: fromSource ? ['--import', 'tsx'] : [],
   };
-}
-
-/** Phase windows in ms from the run's start (the closed model is one window). */
-export function phaseWindows(scenario: ResolvedScenario): Array<{ name: string; startMs: number; endMs: number }> {
-  if (scenario.load.model === 'closed') return [{ name: 'closed', startMs: 0, endMs: scenario.load.durationMs }];
-  let startMs = 0;
-  return scenario.load.phases.map((phase) => {
-    const window = { name: phase.name, startMs, endMs: startMs + phase.durationMs };
-    startMs = window.endMs;
-    return window;
-  });
-}
-
-/** Planned length of the load, ms (the drain comes after). */
-export function plannedDurationMs(scenario: ResolvedScenario): number {
-  return scenario.load.model === 'closed' ? scenario.load.durationMs : scheduleDurationMs(scenario.load.phases);
 }
 
 function holdComponents(scenario: ResolvedScenario): Array<{ name: string; weight: number }> {

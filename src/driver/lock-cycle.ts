@@ -4,7 +4,7 @@ import type { RunRecorder } from '../metrics/recorder.js';
 import type { WaiterGauge } from '../metrics/waiter-gauge.js';
 import type { HolderBoard } from '../safety/holder-board.js';
 import type { LockSpec } from '../scenario/types.js';
-import type { Rng } from '../workload/types.js';
+import type { Distribution, KeyPicker, Rng } from '../workload/types.js';
 import { retryDelayMs } from './retry.js';
 
 /** What every lock cycle of one worker shares. */
@@ -23,6 +23,17 @@ export interface CycleContext {
   readonly waiters: WaiterGauge;
   /** the first backend error message, for the report's warnings */
   firstError?: string;
+}
+
+/** What both load models need to draw requests and end the run. */
+export interface LoadShareSettings {
+  readonly seed: number;
+  readonly keyPicker: KeyPicker;
+  readonly hold: Distribution;
+  /** after the load ends, how long in-flight and backlogged requests may take */
+  readonly drainMs: number;
+  /** aborts the context's signal: the drain is over or the run was stopped */
+  readonly cancel: () => void;
 }
 
 /** One request: the client, what it locks and for how long, and when it meant to start. */

@@ -1,21 +1,15 @@
 import { monotonicMs, sleep } from '../clock.js';
-import type { Arrival, ArrivalSchedule, Distribution, KeyPicker, Rng } from '../workload/types.js';
+import type { Arrival, ArrivalSchedule, Rng } from '../workload/types.js';
 import { Stream } from '../workload/random.js';
-import { runLockCycle, type CycleContext } from './lock-cycle.js';
+import { runLockCycle, type CycleContext, type LoadShareSettings } from './lock-cycle.js';
 
 /** This worker's share of the run's limits and draws. */
-export interface OpenLoopSettings {
-  readonly seed: number;
+export interface OpenLoopSettings extends LoadShareSettings {
   readonly maxInFlight: number;
   readonly maxBacklog: number;
-  readonly keyPicker: KeyPicker;
-  readonly hold: Distribution;
+  /** reseeded per arrival seq, so draws never depend on the worker count */
   readonly keyRng: Rng;
   readonly holdRng: Rng;
-  /** after the schedule ends, how long in-flight and backlogged requests may take */
-  readonly drainMs: number;
-  /** aborts the context's signal: the drain is over or the run was stopped */
-  readonly cancel: () => void;
 }
 
 /** Arrivals dispatched in one go before the loop yields to timers and I/O. */

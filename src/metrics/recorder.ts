@@ -1,20 +1,13 @@
 import { createHistogram, encodeHistogram, recordMs, type LatencyHistogram } from './histogram.js';
 import { emptyTotals } from './totals.js';
-import { LATENCY_NAMES, type LatencyName, type OverlapExample, type TotalName, type Totals, type WorkerHealth } from './types.js';
+import { LATENCY_NAMES, type LatencyName, type OverlapExample, type SeriesPoint, type TotalName, type Totals, type WorkerHealth } from './types.js';
 
 /** Latency histograms of one scope (the whole run or one phase). */
 type LatencyHistograms = Record<LatencyName, LatencyHistogram>;
 
-/** One second of one worker, sent to the coordinator as it happens. */
-export interface SecondTick {
+/** One second of one worker: a series point before merging, with its acquire histogram instead of percentiles. */
+export interface SecondTick extends Omit<SeriesPoint, 'p50' | 'p99'> {
   readonly worker: number;
-  /** second index since the run's start */
-  readonly t: number;
-  readonly arrivals: number;
-  readonly acquired: number;
-  readonly failed: number;
-  readonly inFlight: number;
-  readonly waiters: number;
   /** acquire latencies of this second's grants (encoded, µs) */
   readonly acquireHdr: string;
 }

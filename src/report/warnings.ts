@@ -1,6 +1,7 @@
 /** Warnings of a run: each says what went wrong with the measurement and what to do about it. */
 import type { WorkerHealth } from '../metrics/types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
+import { plannedDurationMs } from '../workload/timeline.js';
 import { formatCount, formatMs, formatNumber, formatPercent } from './format.js';
 import type { Report } from './types.js';
 
@@ -94,9 +95,4 @@ export function collectWarnings(report: Report, scenario: ResolvedScenario): str
     );
   }
   return warnings;
-}
-
-function plannedDurationMs(scenario: ResolvedScenario): number {
-  const { load } = scenario;
-  return load.model === 'open' ? load.phases.reduce((sum, phase) => sum + phase.durationMs, 0) : load.durationMs;
 }
