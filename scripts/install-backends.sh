@@ -4,9 +4,27 @@
 set -euo pipefail
 
 missing=()
-# binary → Debian package; each later backend adds its line here
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+# binary (on PATH, or a path glob) → Debian package
+need() {
+  if [[ "$1" == /* ]]; then
+    compgen -G "$1" >/dev/null && return
+  else
+    command -v "$1" >/dev/null 2>&1 && return
+  fi
+  missing+=("$2")
+}
 need redis-server redis-server
+need redis-benchmark redis-tools
+# Debian keeps PostgreSQL's server binaries off PATH, under /usr/lib/postgresql/<version>/bin
+need '/usr/lib/postgresql/*/bin/initdb' postgresql
+need '/usr/lib/postgresql/*/bin/pgbench' postgresql-client
+need mariadbd mariadb-server
+need mariadb-install-db mariadb-server
+need mysqlslap mariadb-client
+need etcd etcd-server
+need etcdctl etcd-client
+need /usr/share/java/zookeeper.jar zookeeper
+need java default-jre-headless
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-backends: all server binaries present"

@@ -65,7 +65,7 @@ export function makeMeasurements(overrides: Partial<RunMeasurements> = {}): RunM
       phase('warmup', 0, 4_000, totals({ arrivals: 3_900, attempts: 4_500, acquired: 3_880, failed: 20, timeouts: 20, contended: 900, released: 3_880 }), acquire, hold),
       phase('sustained', 4_000, 10_000, totals({ arrivals: 6_000, attempts: 7_500, acquired: 5_920, failed: 80, timeouts: 80, contended: 2_100, released: 5_920 }), acquire, hold),
     ],
-    series: Array.from({ length: 10 }, (_, t) => ({ t, arrivals: 990, acquired: 980, failed: 10, inFlight: 25, waiters: 20, p50: 20.1, p99: 118 })),
+    series: Array.from({ length: 10 }, (_, t) => ({ t, arrivals: 990, acquired: 980, failed: 10, timeouts: 10, errors: 0, inFlight: 25, waiters: 20, p50: 20.1, p99: 118 })),
     holdMix: [
       { name: 'upi', weight: 6, count: 5_880, share: 0.6, hold: upiHold },
       { name: 'wallet', weight: 4, count: 3_920, share: 0.4, hold: walletHold },
@@ -80,6 +80,7 @@ export function makeMeasurements(overrides: Partial<RunMeasurements> = {}): RunM
         { index: 1, eventLoopLagP99Ms: 5, eventLoopLagMaxMs: 11, busyPercent: 60, maxDispatchLagMs: 15 },
       ],
     },
+    backendStats: {},
     ...overrides,
   };
 }

@@ -33,7 +33,7 @@ describe('a report never carries a URL password', () => {
       expect(text).not.toContain(PASSWORD);
       expect(text).not.toContain('s3cr3t');
     }
-    expect(report.backend).toEqual({ type: 'redis', url: 'redis://admin:***@db.internal:6379/0', auth: '***' });
+    expect(report.backend).toEqual({ outages: [], type: 'redis', url: 'redis://admin:***@db.internal:6379/0', auth: '***' });
     expect(report.scenario.description).toBe('seat locks on redis://admin:***@db.internal:6379/0');
     // the caller's scenario is not modified
     expect(scenario.description).toContain(PASSWORD);

@@ -23,6 +23,13 @@ export interface Lease {
   expiresAt: number;
   /** the key was held by someone else when this acquire began (it had to wait) */
   readonly contended: boolean;
+  /**
+   * Set by the backend when it learns, before release, that the lock is gone:
+   * the holder's connection dropped (postgres, mysql), its lease was lost or
+   * revoked (etcd), its session expired (zookeeper). The driver counts it as a
+   * lost lease; release then resolves false without asking the server.
+   */
+  lost?: boolean;
 }
 
 export interface LockBackend {
@@ -35,6 +42,12 @@ export interface LockBackend {
   release(lease: Lease): Promise<boolean>;
   /** pushes expiry to now + ttlMs; false = no longer ours */
   extend?(lease: Lease, ttlMs: number): Promise<boolean>;
+  /**
+   * Backend-specific counters for the report (`backend.stats`), summed across
+   * workers at the end of the run: e.g. `node 127.0.0.1:7001 errors` for
+   * Redlock, `connections lost` for postgres. Names are shown as written.
+   */
+  stats?(): Readonly<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -44,6 +57,11 @@ export interface BackendContext {
   readonly workerIndex: number;
   readonly workerCount: number;
   readonly resourceCount: number;
+  /**
+   * How many requests this worker may have in flight at once (its share of
+   * maxInFlight, or of the closed model's users): size connection pools to it.
+   */
+  readonly clientsPerWorker: number;
   /** the scenario's seed, for backends that draw random numbers (rtt) */
   readonly seed: number;
 }

@@ -11,6 +11,7 @@ import { allocateHolderBoard } from '../safety/holder-board.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { createDistribution } from '../workload/distributions.js';
 import { phaseWindows, plannedDurationMs } from '../workload/timeline.js';
+import { backendContext } from './backend-context.js';
 import { Control, type WorkerMessage, type WorkerOutcome, type WorkerTask } from './protocol.js';
 
 /** A live view of the run, once per second. */
@@ -43,7 +44,7 @@ export async function runScenario(scenario: ResolvedScenario, hooks: RunHooks = 
   await initHistograms();
   const workerCount = Math.max(1, scenario.workers);
   const resolved = await resolveBackend(scenario.backend);
-  const context = { workerIndex: -1, workerCount, resourceCount: scenario.resources.count, seed: scenario.seed };
+  const context = backendContext(scenario, -1, workerCount);
   const backendShared = await resolved.factory.prepare?.(resolved.factorySpec, context);
   await checkReachable(await createBackend(resolved, backendShared, context));
 

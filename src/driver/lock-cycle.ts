@@ -122,7 +122,7 @@ async function acquireWithRetry(
   }
 }
 
-/** Extends the lease every renew.every while held; a failed extend is a lost lease. */
+/** Extends the lease every renew.every while held; a failed extend marks the lease lost (counted at release). */
 function startRenewal(context: CycleContext, lease: Lease, phase: number): (() => void) | undefined {
   const { backend, lock, recorder } = context;
   if (!lock.renew || !backend.extend) return undefined;
@@ -131,12 +131,12 @@ function startRenewal(context: CycleContext, lease: Lease, phase: number): (() =
     extend(lease, lock.ttlMs).then(
       (extended) => {
         if (extended) return recorder.count(phase, 'renewals');
-        recorder.count(phase, 'lostLeases');
+        lease.lost = true;
         clearInterval(timer);
       },
       (error: Error) => {
         context.firstError ??= error.message;
-        recorder.count(phase, 'lostLeases');
+        lease.lost = true;
         clearInterval(timer);
       },
     );
@@ -144,11 +144,21 @@ function startRenewal(context: CycleContext, lease: Lease, phase: number): (() =
   return () => clearInterval(timer);
 }
 
-/** Releases; work that finished after the lease ran out counts as expired. */
+/**
+ * Releases; work that finished after the lease ran out counts as expired. A lease
+ * known to be gone before release (lease.lost: renewal failed, connection
+ * dropped, session expired) is counted once as a lost lease.
+ */
 async function releaseLease(context: CycleContext, lease: Lease, phase: number): Promise<void> {
   const { backend, recorder } = context;
   const expired = monotonicMs() > lease.expiresAt;
   if (expired) recorder.count(phase, 'expired');
+  if (lease.lost) {
+    recorder.count(phase, 'lostLeases');
+    // best effort: a lease whose renewal failed may still be ours on the server
+    await backend.release(lease).catch(() => false);
+    return;
+  }
   try {
     if (await backend.release(lease)) recorder.count(phase, 'released');
     else if (!expired) recorder.count(phase, 'lostLeases');

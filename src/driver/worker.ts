@@ -12,6 +12,7 @@ import { createDistribution } from '../workload/distributions.js';
 import { createKeyFormatter, createKeyPicker } from '../workload/keys.js';
 import { createRng, Stream } from '../workload/random.js';
 import { ClosedLoop } from './closed-loop.js';
+import { backendContext } from './backend-context.js';
 import type { CycleContext } from './lock-cycle.js';
 import { OpenLoop } from './open-loop.js';
 import { Control, type WorkerMessage, type WorkerOutcome, type WorkerTask } from './protocol.js';
@@ -23,7 +24,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerOutcome
     await initHistograms();
     const { scenario, workerIndex, workerCount } = task;
     const resolved = await resolveBackend(scenario.backend);
-    const context = { workerIndex, workerCount, resourceCount: scenario.resources.count, seed: scenario.seed };
+    const context = backendContext(scenario, workerIndex, workerCount);
     backend = await createBackend(resolved, task.backendShared, context);
     await backend.connect();
     post(task, { type: 'ready', worker: workerIndex });
@@ -136,7 +137,7 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
   lag.disable();
   post(task, { type: 'tick', tick: recorder.takeSecond(second, loop.inFlight, context.waiters.count) });
   const busy = performance.eventLoopUtilization(busyBefore);
-  return recorder.finish(endedAt, context.waiters.integral(endedAt), context.waiters.max, {
+  const measurements = recorder.finish(endedAt, context.waiters.integral(endedAt), context.waiters.max, {
     index: workerIndex,
     eventLoopLagP99Ms: lag.percentile(99) / 1e6,
     eventLoopLagMaxMs: lag.max / 1e6,
@@ -144,6 +145,7 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
     maxDispatchLagMs: loop instanceof OpenLoop ? loop.maxDispatchLagMs : 0,
     ...(context.firstError ? { firstError: context.firstError } : {}),
   });
+  return { ...measurements, backendStats: { ...backend.stats?.() } };
 }
 
 /**

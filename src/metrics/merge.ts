@@ -63,7 +63,14 @@ export function mergeMeasurements(input: MergeInput): RunMeasurements {
     holdTotalMs: workers.reduce((sum, w) => sum + w.holdTotalMs, 0),
     safety: { overlaps: totals.violations, examples: workers.flatMap((w) => w.overlapExamples).slice(0, 10) },
     generator: { workers: workers.map((w) => w.health) },
+    backendStats: sumStats(workers.map((w) => w.backendStats ?? {})),
   };
+}
+
+function sumStats(all: ReadonlyArray<Readonly<Record<string, number>>>): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const stats of all) for (const [name, value] of Object.entries(stats)) sums[name] = (sums[name] ?? 0) + value;
+  return sums;
 }
 
 function mergeEncoded<T>(encoded: readonly string[], summary: (histogram: LatencyHistogram) => T): T {
@@ -94,6 +101,8 @@ function mergeSeries(ticks: readonly SecondTick[]): SeriesPoint[] {
       arrivals: sum((tick) => tick.arrivals),
       acquired: sum((tick) => tick.acquired),
       failed: sum((tick) => tick.failed),
+      timeouts: sum((tick) => tick.timeouts),
+      errors: sum((tick) => tick.errors),
       inFlight: sum((tick) => tick.inFlight),
       waiters: sum((tick) => tick.waiters),
       p50: acquire.p50,

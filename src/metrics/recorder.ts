@@ -30,6 +30,8 @@ export interface WorkerMeasurements {
   /** every second of this worker (the live copies sent on the port may arrive late or not at all) */
   readonly seconds: readonly SecondTick[];
   readonly health: WorkerHealth;
+  /** the backend's own counters (LockBackend.stats), if it keeps any */
+  readonly backendStats?: Readonly<Record<string, number>>;
 }
 
 const MAX_OVERLAP_EXAMPLES = 10;
@@ -60,7 +62,8 @@ export class RunRecorder {
   private readonly secondAcquire = createHistogram();
   private secondArrivals = 0;
   private secondAcquired = 0;
-  private secondFailed = 0;
+  private secondTimeouts = 0;
+  private secondErrors = 0;
   private waitSumMs = 0;
   private completions = 0;
   private holdTotalMs = 0;
@@ -105,7 +108,8 @@ export class RunRecorder {
   failed(phase: number, kind: 'timeouts' | 'errors', waitedMs: number): void {
     this.count(phase, 'failed');
     this.count(phase, kind);
-    this.secondFailed++;
+    if (kind === 'timeouts') this.secondTimeouts++;
+    else this.secondErrors++;
     this.waitSumMs += waitedMs;
     this.completions++;
   }
@@ -133,14 +137,16 @@ export class RunRecorder {
       t,
       arrivals: this.secondArrivals,
       acquired: this.secondAcquired,
-      failed: this.secondFailed,
+      failed: this.secondTimeouts + this.secondErrors,
+      timeouts: this.secondTimeouts,
+      errors: this.secondErrors,
       inFlight,
       waiters,
       acquireHdr: encodeHistogram(this.secondAcquire),
     };
     this.seconds.push(tick);
     this.secondAcquire.reset();
-    this.secondArrivals = this.secondAcquired = this.secondFailed = 0;
+    this.secondArrivals = this.secondAcquired = this.secondTimeouts = this.secondErrors = 0;
     return tick;
   }
 

@@ -55,7 +55,11 @@ export interface SeriesPoint {
   readonly t: number;
   readonly arrivals: number;
   readonly acquired: number;
+  /** failed = timeouts + errors */
   readonly failed: number;
+  readonly timeouts: number;
+  /** backend operations that threw (server down, command timeout) */
+  readonly errors: number;
   /** admitted requests at the end of the second */
   readonly inFlight: number;
   /** requests waiting for a lock (backlog + acquiring) at the end of the second */
@@ -122,4 +126,6 @@ export interface RunMeasurements {
   readonly holdTotalMs: number;
   readonly safety: { readonly overlaps: number; readonly examples: readonly OverlapExample[] };
   readonly generator: { readonly workers: readonly WorkerHealth[] };
+  /** backend-specific counters (LockBackend.stats), summed across workers by name */
+  readonly backendStats: Readonly<Record<string, number>>;
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { LATENCY_NAMES } from '../metrics/types.js';
 import type { LatencyName, LatencySummary, PhaseMeasurements, RunMeasurements, Totals } from '../metrics/types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
+import { findOutages } from './outages.js';
 import { redactSecrets } from './redact.js';
 import { evaluateThresholds } from './thresholds.js';
 import { REPORT_SCHEMA_VERSION } from './types.js';
@@ -36,7 +37,7 @@ export function buildReport(input: BuildReportInput): Report {
       sha256: input.sha256,
       resolved,
     },
-    backend: describeBackend(input.backend, scenario),
+    backend: describeBackend(input.backend, scenario, measurements),
     startedAt: new Date(measurements.startedAtEpochMs).toISOString(),
     endedAt: new Date(measurements.startedAtEpochMs + measurements.durationMs).toISOString(),
     durationMs: measurements.durationMs,
@@ -130,7 +131,13 @@ function withoutHdr(summary: LatencySummary): LatencySummary {
   return { unit, count, min, mean, stdev, max, p50, p90, p95, p99, p999, p9999 };
 }
 
-function describeBackend(description: Readonly<Record<string, unknown>>, scenario: ResolvedScenario): ReportBackend {
+function describeBackend(description: Readonly<Record<string, unknown>>, scenario: ResolvedScenario, measurements: RunMeasurements): ReportBackend {
   const type = typeof description.type === 'string' ? description.type : scenario.backend.type;
-  return redactSecrets({ ...description, type });
+  const stats = measurements.backendStats;
+  return redactSecrets({
+    ...description,
+    type,
+    ...(Object.keys(stats).length > 0 && { stats: { ...stats } }),
+    outages: findOutages(measurements.series),
+  });
 }

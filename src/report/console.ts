@@ -1,6 +1,7 @@
 /** The console summary of a run: plain cli-table3 tables (no colour codes) and one-line verdicts. */
 import Table from 'cli-table3';
 import {
+  backendLines,
   columnAlignment,
   holdMixTable,
   latencyTable,
@@ -21,7 +22,7 @@ export function formatConsoleSummary(report: Report): string {
   if (report.phases.length > 0) blocks.push(renderTable(phasesTable(report)));
   const holdMix = holdMixTable(report);
   if (holdMix) blocks.push(renderTable(holdMix));
-  blocks.push([littleLine(report), safetyLine(report)].join('\n'));
+  blocks.push([littleLine(report), safetyLine(report), ...backendLines(report)].join('\n'));
   if (report.thresholds.length > 0) {
     blocks.push([thresholdsHeadline(report), ...report.thresholds.map((threshold) => `  ${thresholdLine(threshold)}`)].join('\n'));
   }

@@ -1,6 +1,7 @@
 /** summary.md: the console summary's content as GitHub-flavoured markdown. */
 import { formatMs } from './format.js';
 import {
+  backendLines,
   columnAlignment,
   holdMixTable,
   latencyTable,
@@ -35,6 +36,8 @@ export function formatMarkdownSummary(report: Report): string {
   const holdMix = holdMixTable(report);
   if (holdMix) blocks.push('## Hold mix', renderTable(holdMix));
   blocks.push('## Queueing and safety', [`- ${escapeText(littleLine(report))}`, `- ${escapeText(safetyLine(report))}`].join('\n'));
+  const backend = backendLines(report);
+  if (backend.length > 0) blocks.push('## Backend', backend.map((line) => `- ${escapeText(line)}`).join('\n'));
   if (report.thresholds.length > 0) {
     blocks.push(
       '## Thresholds',

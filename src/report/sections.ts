@@ -110,6 +110,18 @@ export function littleLine(report: Report): string {
   );
 }
 
+/** What the backend reported beyond the totals: its semantics notes, its own counters, its outages. */
+export function backendLines(report: Report): string[] {
+  const { notes, stats, outages } = report.backend;
+  const lines = [...(notes ?? [])];
+  const counters = Object.entries(stats ?? {});
+  if (counters.length > 0) lines.push(`backend counters: ${counters.map(([name, value]) => `${name} ${formatCount(value)}`).join(', ')}`);
+  for (const outage of outages) {
+    lines.push(`backend unreachable ${outage.fromS}s–${outage.toS}s into the run: ${formatCount(outage.errors)} errors, no grants`);
+  }
+  return lines;
+}
+
 /** Whether mutual exclusion held, and the first overlaps when it did not. */
 export function safetyLine(report: Report): string {
   const { overlaps, examples } = report.safety;

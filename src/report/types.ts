@@ -1,4 +1,5 @@
 /** report.json, schemaVersion 1 (DESIGN.md "report.json"), plus the additions documented below. */
+import type { BackendOutage } from './outages.js';
 import type {
   HoldMixEntry,
   LatencyName,
@@ -85,6 +86,12 @@ export interface ReportGenerator {
 /** A backend's non-secret description; `type` always present. */
 export interface ReportBackend {
   readonly type: string;
+  /** what a reader must know about the backend's semantics (e.g. no TTL) */
+  readonly notes?: readonly string[];
+  /** addition: backend-specific counters (per-node errors, connections lost…), summed over workers */
+  readonly stats?: Readonly<Record<string, number>>;
+  /** addition: seconds in which operations failed with errors and nothing was granted */
+  readonly outages: readonly BackendOutage[];
   readonly [field: string]: unknown;
 }
 

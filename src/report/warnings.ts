@@ -3,6 +3,7 @@ import type { WorkerHealth } from '../metrics/types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { plannedDurationMs } from '../workload/timeline.js';
 import { formatCount, formatMs, formatNumber, formatPercent } from './format.js';
+import { redactText } from './redact.js';
 import type { Report } from './types.js';
 
 /** Beyond any of these, a worker (not the backend) may have been the bottleneck. */
@@ -69,9 +70,13 @@ export function collectWarnings(report: Report, scenario: ResolvedScenario): str
     );
   }
   if (totals.errors > 0) {
+    const firstError = report.generator.workers.find((worker) => worker.firstError !== undefined)?.firstError;
+    const outages = report.backend.outages.map((o) => `${o.fromS}s–${o.toS}s (${formatCount(o.errors)} errors)`);
     warnings.push(
-      `${formatCount(totals.errors)} acquire attempts failed with a backend error (not a timeout); ` +
-        `check the backend's logs, connection limits and network before trusting the latencies`,
+      `${formatCount(totals.errors)} acquire attempts failed with a backend error (not a timeout)` +
+        (outages.length > 0 ? `; the backend was unreachable (errors, no grants) in ${outages.join(', ')}` : '') +
+        (firstError ? `; first error: ${redactText(firstError.split('\n')[0])}` : '') +
+        `; check the backend's logs, connection limits and network before trusting the latencies`,
     );
   }
   if (totals.violations > 0 && scenario.lock.mode !== 'none') {

@@ -15,7 +15,7 @@ const HOLDERS = 0;
 const START = 2;
 
 function lockSpace(workerCount: number): LockTableMemory {
-  const context: BackendContext = { workerIndex: -1, workerCount, resourceCount: 1, seed: 1 };
+  const context: BackendContext = { workerIndex: -1, workerCount, resourceCount: 1, clientsPerWorker: 16, seed: 1 };
   return memoryBackendFactory.prepare!({ type: 'memory' }, context) as LockTableMemory;
 }
 
@@ -78,7 +78,7 @@ describe('memory backend across worker threads', () => {
     const shared = new SharedArrayBuffer(3 * 4);
     const words = new Int32Array(shared);
     const key = freshKey('thread-alive');
-    const holder = await memoryBackendFactory.create({ type: 'memory' }, memory, { workerIndex: 1, workerCount: 2, resourceCount: 1, seed: 1 });
+    const holder = await memoryBackendFactory.create({ type: 'memory' }, memory, { workerIndex: 1, workerCount: 2, resourceCount: 1, clientsPerWorker: 16, seed: 1 });
     const held = await holder.acquire(key, { ttlMs: 30_000, waitMs: 0 });
     expect(held).not.toBeNull();
     let releasing: Promise<boolean> | undefined;

@@ -11,7 +11,7 @@ type MemorySpec = Parameters<typeof memoryBackendFactory.create>[0];
 /** A lock space (one table) and a way to make clients of it, as the coordinator and workers do. */
 function memorySpace(rtt?: DistributionSpec): { memory: LockTableMemory; createBackend(): Promise<LockBackend> } {
   const spec: MemorySpec = { type: 'memory', ...(rtt ? { rtt } : {}) };
-  const base: BackendContext = { workerIndex: -1, workerCount: 4, resourceCount: 64, seed: 42 };
+  const base: BackendContext = { workerIndex: -1, workerCount: 4, resourceCount: 64, clientsPerWorker: 16, seed: 42 };
   const memory = memoryBackendFactory.prepare!(spec, base) as LockTableMemory;
   let clients = 0;
   return {
