@@ -25,6 +25,8 @@ need etcd etcd-server
 need etcdctl etcd-client
 need /usr/share/java/zookeeper.jar zookeeper
 need java default-jre-headless
+# the HTML report is checked in headless Chromium (playwright-core drives Debian's chromium)
+need chromium chromium
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-backends: all server binaries present"

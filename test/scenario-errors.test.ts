@@ -156,14 +156,30 @@ describe('distributions', () => {
 });
 
 describe('backends', () => {
-  it('says which backends exist when a planned one is asked for', () => {
-    const error = errorOf(lines(...head, 'backend:', '  type: redis', '  url: redis://127.0.0.1:6379'));
-    expect(expectAt(error, 5, 9, 'backend.type')).toBe("backend type 'redis' is not supported yet (available: memory, module)");
+  it('rejects a URL of the wrong scheme, saying which are allowed', () => {
+    const error = errorOf(lines(...head, 'backend:', '  type: redis', '  url: http://127.0.0.1:6379'));
+    expect(expectAt(error, 6, 8, 'backend.url')).toBe("scheme 'http' is not allowed (allowed: redis, rediss)");
+  });
+
+  it('never repeats a URL (it may hold a password) in its message', () => {
+    const error = errorOf(lines(...head, 'backend:', '  type: postgres', '  url: "postgres://u:s3cret@"'));
+    expect(error.message).not.toContain('s3cret');
+    expect(expectAt(error, 6, 8, 'backend.url')).toContain('is not a URL');
+  });
+
+  it('checks every node of a comma-separated URL list', () => {
+    const error = errorOf(lines(...head, 'backend:', '  type: redlock', '  urls: "redis://127.0.0.1:7001,redis://127.0.0.1:7002,mysql://127.0.0.1"'));
+    expect(error.message).toContain("backend.urls.2: scheme 'mysql' is not allowed (allowed: redis, rediss)");
+  });
+
+  it("suggests the closest key of the backend's own options", () => {
+    const error = errorOf(lines(...head, 'backend:', '  type: redis', '  url: redis://127.0.0.1:6379', '  keyprefix: "x:"'));
+    expect(expectAt(error, 7, 3, 'backend.keyprefix')).toBe("unknown key 'keyprefix'; did you mean 'keyPrefix'?");
   });
 
   it('rejects an unknown backend with a suggestion', () => {
     expect(expectAt(errorOf(lines(...head, 'backend: { type: memroy }')), 4, 18, 'backend.type')).toBe(
-      "unknown type 'memroy'; did you mean 'memory'? (allowed: 'memory', 'module')",
+      "unknown type 'memroy'; did you mean 'memory'? (allowed: 'memory', 'module', 'redis', 'redlock', 'redis-cluster', 'postgres', 'mysql', 'etcd', 'zookeeper')",
     );
   });
 });

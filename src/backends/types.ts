@@ -27,7 +27,8 @@ export interface Lease {
    * Set by the backend when it learns, before release, that the lock is gone:
    * the holder's connection dropped (postgres, mysql), its lease was lost or
    * revoked (etcd), its session expired (zookeeper). The driver counts it as a
-   * lost lease; release then resolves false without asking the server.
+   * lost lease (once) and still calls release, which resolves false (never
+   * counted as released) but may clean up what is left on the server.
    */
   lost?: boolean;
 }

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { ScenarioError } from '../errors.js';
+import { resolveBackendSpec } from './backend.js';
 import { mixComponentName, type RawDistribution } from './distribution.js';
 import { phaseName, type RawScenario } from './schema.js';
 import type { BackendSpec, DistributionSpec, LoadSpec, Millis, PhaseSpec, ResolvedScenario, RetrySpec } from './types.js';
@@ -52,15 +53,6 @@ function resolveRetry(r: RawScenario['lock']['retry'], scale: Scale): RetrySpec 
     default:
       return { strategy: r.strategy, baseMs: scale(r.base), maxMs: scale(r.max) };
   }
-}
-
-function resolveBackend(b: RawScenario['backend'], scale: Scale, file: string): BackendSpec {
-  if (b.type === 'module') return { type: 'module', path: resolvePath(dirname(file), b.path), options: b.options };
-  return {
-    type: 'memory',
-    ...(b.rtt !== undefined && { rtt: scaleDistribution(b.rtt, scale) }),
-    ...(b.capacity !== undefined && { capacity: b.capacity }),
-  };
 }
 
 /**
@@ -130,7 +122,7 @@ export function resolveScenario(raw: RawScenario, context: ResolveContext): Reso
     name: raw.name,
     description: raw.description,
     seed: raw.seed,
-    backend: resolveBackend(raw.backend, scale, context.file),
+    backend: resolveBackendSpec(raw.backend, (d) => scaleDistribution(d, scale), context.file),
     workers: raw.workers ?? context.defaultWorkers ?? availableParallelism(),
     load: resolveLoad(raw, scale, context.durationMs),
     maxInFlight: raw.maxInFlight,

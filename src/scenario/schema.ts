@@ -1,27 +1,10 @@
 /** The scenario file's shape. Output durations are ms as written; resolve.ts applies timeScale and defaults that need context. */
 import { z } from 'zod';
+import { backendSchema } from './backend.js';
 import { distribution } from './distribution.js';
 import { choice, describeValue, duration, isRecord, strictMap } from './fields.js';
 import { quoteList } from './suggest.js';
 import { thresholds } from './thresholds.js';
-
-/** Backends the design names but this build does not ship yet. */
-const PLANNED_BACKENDS = ['redis', 'redlock', 'redis-cluster', 'postgres', 'mysql', 'etcd', 'zookeeper'];
-const AVAILABLE_BACKENDS = ['memory', 'module'];
-
-const backend = z.discriminatedUnion(
-  'type',
-  [
-    strictMap({ type: z.literal('memory'), rtt: distribution.optional(), capacity: z.int().min(1).optional() }),
-    strictMap({ type: z.literal('module'), path: z.string().min(1), options: z.record(z.string(), z.unknown()).default({}) }),
-  ],
-  {
-    error: (issue) =>
-      issue.code === 'invalid_union' && isRecord(issue.input) && typeof issue.input.type === 'string' && PLANNED_BACKENDS.includes(issue.input.type)
-        ? `backend type '${issue.input.type}' is not supported yet (available: ${AVAILABLE_BACKENDS.join(', ')})`
-        : undefined,
-  },
-);
 
 const phase = strictMap({
   name: z.string().min(1).optional(),
@@ -108,7 +91,7 @@ export function scenarioSchema(context: { readonly cliDuration: boolean }) {
       }),
       description: z.string().default(''),
       seed: z.int().min(0).default(1),
-      backend: backend.default({ type: 'memory' }),
+      backend: backendSchema.default({ type: 'memory' }),
       workers: z.int().min(1).optional(),
       phases: phases.optional(),
       users: z.int().min(1).optional(),

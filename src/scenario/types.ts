@@ -74,6 +74,26 @@ export interface LockSpec {
   readonly renew?: { readonly everyMs: Millis };
 }
 
+/** Connection settings every Redis-protocol backend shares (redis, redlock, redis-cluster). */
+export interface RedisConnectionSpec {
+  /** overrides the URL's user; never printed */
+  readonly username?: string;
+  /** overrides the URL's password; never printed or written to a report */
+  readonly password?: string;
+  /** TLS to the server(s); also on for rediss:// URLs */
+  readonly tls: boolean;
+  /** prepended to every lock and fence key */
+  readonly keyPrefix: string;
+  /** connect() gives up after this (BackendUnavailableError) */
+  readonly connectTimeoutMs: Millis;
+  /** a command with no answer after this fails (counted as an error, not hidden in latency) */
+  readonly commandTimeoutMs: Millis;
+  /** ioredis' retries of a command over reconnects; small, so a dead server shows as errors */
+  readonly maxRetriesPerRequest: number;
+  /** ioredis auto-pipelining: commands issued in one tick go in one write */
+  readonly autoPipelining: boolean;
+}
+
 export type BackendSpec =
   | {
       readonly type: 'memory';
@@ -88,8 +108,82 @@ export type BackendSpec =
       /** absolute path (resolved against the scenario file) */
       readonly path: string;
       readonly options: Readonly<Record<string, unknown>>;
+    }
+  | (RedisConnectionSpec & {
+      /** one Redis server: SET NX PX + Lua release/extend, fence by INCR */
+      readonly type: 'redis';
+      /** redis:// or rediss://, may carry user:password@ and /db */
+      readonly url: string;
+      /** overrides the URL's /db */
+      readonly db?: number;
+    })
+  | (RedisConnectionSpec & {
+      /** Redlock over N independent Redis nodes */
+      readonly type: 'redlock';
+      /** one URL per node (≥ 3 recommended, 5 in the examples) */
+      readonly urls: readonly string[];
+      /** how long one node may take to answer one attempt before it counts as failed */
+      readonly nodeTimeoutMs: Millis;
+      /** clock drift allowance = driftFactor · ttl + driftMs */
+      readonly driftFactor: number;
+      readonly driftMs: Millis;
+    })
+  | (RedisConnectionSpec & {
+      /** Redis Cluster: keys with hash tags, MOVED/ASK followed */
+      readonly type: 'redis-cluster';
+      /** seed nodes of the cluster */
+      readonly urls: readonly string[];
+    })
+  | {
+      /** PostgreSQL advisory locks */
+      readonly type: 'postgres';
+      /** postgres://user:password@host:port/db */
+      readonly url: string;
+      /** session: lock held on the connection until unlock; xact: held by an open transaction until COMMIT */
+      readonly lockScope: 'session' | 'xact';
+      /** connections per worker thread; default: that worker's share of the clients */
+      readonly poolSize?: number;
+      readonly connectTimeoutMs: Millis;
+      /** sequence the fence is taken from (nextval under the lock); created if missing */
+      readonly fenceSequence: string;
+    }
+  | {
+      /** MySQL / MariaDB named locks: GET_LOCK / RELEASE_LOCK */
+      readonly type: 'mysql';
+      /** mysql://user:password@host:port/db */
+      readonly url: string;
+      /** connections per worker thread; default: that worker's share of the clients */
+      readonly poolSize?: number;
+      readonly connectTimeoutMs: Millis;
+      /** table holding per-lock fence counters; created if missing */
+      readonly fenceTable: string;
+    }
+  | {
+      /** etcd mutex recipe: lease + create-revision ordering */
+      readonly type: 'etcd';
+      /** http://host:port endpoints of one cluster */
+      readonly urls: readonly string[];
+      readonly username?: string;
+      readonly password?: string;
+      /** every lock key lives under this prefix */
+      readonly prefix: string;
+      readonly connectTimeoutMs: Millis;
+    }
+  | {
+      /** ZooKeeper lock recipe: ephemeral-sequential nodes, watch the next lower */
+      readonly type: 'zookeeper';
+      /** connect string host:port[,host:port…][/chroot] */
+      readonly connect: string;
+      /** parent znode of every lock */
+      readonly root: string;
+      readonly sessionTimeoutMs: Millis;
+      readonly connectTimeoutMs: Millis;
     };
 
+/** A backend spec of one type. */
+export type BackendSpecOf<T extends BackendSpec['type']> = Extract<BackendSpec, { type: T }>;
+
+/** A file a run writes: report.json, summary.md, report.html, series.csv, one .hgrm per latency, junit.xml. */
 export type ReportFormat = 'json' | 'md';
 
 export interface ThresholdSpec {
