@@ -274,7 +274,43 @@ const BENCHMARKS = {
       return { results: [], table: child.stdout.trim() };
     },
   },
+  ...backendBenchmarks(),
 };
+
+/**
+ * One benchmark per networked backend: each is its own script (bench/<backend>.js) that
+ * starts its own server(s) on free loopback ports and prints a markdown table.
+ * --seconds passes through (its first value).
+ */
+function backendBenchmarks() {
+  const scripts = {
+    redis: 'redis lock cycles vs redis-benchmark (same two commands), a plain ioredis loop and redis-semaphore',
+    redlock: 'redlock over 5 local nodes vs single-node redis, 1/16/64 clients',
+    postgres: 'advisory-lock cycles at 1/16/64 clients, uniform and hot keys, vs pgbench doing pg_advisory_lock/unlock',
+    mysql: 'GET_LOCK cycles at 1/16/64 clients, uniform and hot keys, vs mysqlslap doing GET_LOCK/RELEASE_LOCK',
+    etcd: 'etcd mutex cycles at 1/16/64 clients, uniform and hot keys, vs raw put rate through the same client',
+    zookeeper: 'ZooKeeper lock-recipe cycles at 1/16/64 clients, uniform and hot keys, vs raw create+delete of znodes',
+  };
+  return Object.fromEntries(
+    Object.entries(scripts).map(([name, what]) => [
+      name,
+      {
+        what,
+        async run(args) {
+          const extra = args.seconds ? ['--seconds', String(args.seconds[0])] : [];
+          log(`${name}: bench/${name}.js ${extra.join(' ')} …`);
+          const child = spawnSync(process.execPath, [join(root, 'bench', `${name}.js`), ...extra], {
+            cwd: root,
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          if (child.status !== 0) throw new Error(`bench/${name}.js exited ${child.status}`);
+          return { results: [], table: child.stdout.trim() };
+        },
+      },
+    ]),
+  );
+}
 
 // ---------------------------------------------------------------- main
 

@@ -378,7 +378,11 @@ describe('redlock: nodes killed mid-run (CLI)', () => {
     expect(report.totals.acquired, 'granted before the kill').toBeGreaterThan(0);
     expect(report.totals.errors, 'acquisitions after the kill fail as errors').toBeGreaterThan(50);
     expect(report.totals.violations).toBe(0);
-    expect(report.warnings.join('\n')).toMatch(/redlock: quorum not reached: \d of 5 nodes granted \(3 needed\)/);
+    // the warning quotes the first backend error: an acquire that missed its quorum, or the
+    // release of a lease granted just before the kill, whichever failed first
+    expect(report.warnings.join('\n')).toMatch(
+      /redlock: (quorum not reached: \d of 5 nodes granted|release not confirmed: \d of 5 nodes released) \(3 needed\), 3 unreachable/,
+    );
     const after = secondsAfterKill(report);
     expect(after).toHaveLength(2);
     for (const point of after) {
