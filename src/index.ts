@@ -4,7 +4,18 @@ export { runScenario, type RunHooks, type RunProgress } from './driver/coordinat
 export { loadScenarioFile, loadScenarioText, type LoadOptions } from './scenario/index.js';
 export type { LoadedScenario, ResolvedScenario } from './scenario/types.js';
 export type { Report } from './report/index.js';
-export { buildReport, formatConsoleSummary, formatMarkdownSummary, writeReport, writeReportToDir } from './report/index.js';
+export {
+  buildReport,
+  compareReports,
+  formatConsoleSummary,
+  formatHtmlReport,
+  formatMarkdownSummary,
+  readReportFile,
+  renderReportFiles,
+  writeReport,
+  writeReportToDir,
+} from './report/index.js';
+export type { ReportComparison } from './report/index.js';
 export type { AcquireOptions, BackendContext, BackendFactory, Lease, LockBackend } from './backends/types.js';
 export type { RunMeasurements } from './metrics/types.js';
 export { BackendUnavailableError, ExitCode, ScenarioError } from './errors.js';

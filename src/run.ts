@@ -1,12 +1,36 @@
 import { describeBackend } from './backends/registry.js';
-import { runScenario, type RunHooks } from './driver/coordinator.js';
-import { buildReport, type Report } from './report/index.js';
+import { runScenario, type RunHooks, type RunProgress } from './driver/coordinator.js';
+import { abortingThreshold, buildReport, type Report, type ReportAbort } from './report/index.js';
+import type { RunMeasurements } from './metrics/types.js';
 import type { LoadedScenario } from './scenario/types.js';
 import { toolVersion } from './version.js';
 
-/** Runs a loaded scenario and returns its report (nothing is printed or written). */
+/**
+ * Runs a loaded scenario and returns its report (nothing is printed or written).
+ * A threshold with abortOnFail stops the run, through the same path as `hooks.signal`, once the live
+ * totals show it can no longer pass; the report then names it in `abortedBy`.
+ */
 export async function run(loaded: LoadedScenario, hooks: RunHooks = {}): Promise<Report> {
-  const measurements = await runScenario(loaded.scenario, hooks);
+  const gates = loaded.scenario.thresholds.filter((threshold) => threshold.abortOnFail);
+  const stop = new AbortController();
+  const forwardStop = (): void => stop.abort();
+  if (hooks.signal?.aborted) stop.abort();
+  else hooks.signal?.addEventListener('abort', forwardStop, { once: true });
+
+  let abortedBy: ReportAbort | undefined;
+  const onProgress = (progress: RunProgress): void => {
+    hooks.onProgress?.(progress);
+    if (gates.length === 0 || stop.signal.aborted) return;
+    abortedBy = abortingThreshold(gates, progress);
+    if (abortedBy) stop.abort();
+  };
+
+  let measurements: RunMeasurements;
+  try {
+    measurements = await runScenario(loaded.scenario, { signal: stop.signal, onProgress });
+  } finally {
+    hooks.signal?.removeEventListener('abort', forwardStop);
+  }
   return buildReport({
     measurements,
     scenario: loaded.scenario,
@@ -14,5 +38,6 @@ export async function run(loaded: LoadedScenario, hooks: RunHooks = {}): Promise
     sha256: loaded.sha256,
     toolVersion,
     backend: describeBackend(loaded.scenario.backend),
+    ...(abortedBy && { abortedBy }),
   });
 }

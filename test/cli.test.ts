@@ -106,8 +106,16 @@ describe('lockbench CLI (built bin, no terminal)', () => {
     const out = join(tempDir(), 'interrupted');
     const file = writeScenario('name: long\nworkers: 2\nusers: 50\nduration: 60s\nthinkTime: 5ms\nresources: { count: 10 }\nhold: 2ms\n');
     const started = Date.now();
+    // interrupt once the run is under way (its first progress line), however long a busy machine takes to start it
     const result = await runCli(['run', file, '--out', out], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 2500),
+      onSpawn: (child) => {
+        let sent = false;
+        child.stderr?.on('data', (chunk: Buffer) => {
+          if (sent || !chunk.toString().includes('acq/s')) return;
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 500);
+        });
+      },
     });
     expect(result.code).toBe(130);
     expect(Date.now() - started).toBeLessThan(30_000);

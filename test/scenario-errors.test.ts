@@ -88,9 +88,6 @@ describe('unknown and unsupported keys', () => {
   it('reports planned sections as not supported yet', () => {
     expect(expectAt(errorOf(lines(...head, 'faults:', '  - { at: 1s }')), 4, 1, 'faults')).toBe("'faults' is not supported yet");
     expect(expectAt(errorOf(lines(...head, 'lock: { mode: multi }')), 4, 15, 'lock.mode')).toBe("'multi' is not supported yet (available: single, none)");
-    expect(expectAt(errorOf(lines(...head, 'report: { formats: [json, html] }')), 4, 27, 'report.formats.1')).toBe(
-      "'html' is not supported yet (available: json, md)",
-    );
   });
 });
 

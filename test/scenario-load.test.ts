@@ -97,10 +97,10 @@ describe('a full scenario', () => {
 
   it('parses thresholds in file order, durations in ms', () => {
     expect(load(tatkal).thresholds).toEqual([
-      { metric: 'latency.acquire.p99', op: '<', value: 100, source: 'latency.acquire.p99 < 100ms' },
-      { metric: 'rates.successRate', op: '>', value: 0.99, source: 'rates.successRate > 0.99' },
-      { metric: 'totals.violations', op: '==', value: 0, source: 'totals.violations == 0' },
-      { metric: 'queueing.meanWaitMs', op: '<=', value: 2_000, source: 'queueing.meanWaitMs <= 2s' },
+      { metric: 'latency.acquire.p99', op: '<', value: 100, source: '< 100ms' },
+      { metric: 'rates.successRate', op: '>', value: 0.99, source: '> 0.99' },
+      { metric: 'totals.violations', op: '==', value: 0, source: '== 0' },
+      { metric: 'queueing.meanWaitMs', op: '<=', value: 2_000, source: '<= 2s' },
     ]);
   });
 
@@ -134,7 +134,7 @@ describe('defaults', () => {
       timeScale: 1,
       drainMs: 30_000,
       thresholds: [],
-      report: { dir: 'reports', formats: ['json', 'md'] },
+      report: { dir: 'reports', formats: ['json', 'md', 'html'] },
     });
   });
 
@@ -306,12 +306,14 @@ describe('loadScenarioFile', () => {
 });
 
 describe('REPORT_METRIC_PATHS', () => {
-  it('lists latency, totals, rates, queueing and durationMs', () => {
+  it('lists latency, totals, rates, queueing, durationMs and the counted lists', () => {
     expect(REPORT_METRIC_PATHS).toContain('latency.endToEnd.p9999');
     expect(REPORT_METRIC_PATHS).toContain('totals.lostLeases');
     expect(REPORT_METRIC_PATHS).toContain('rates.contentionRate');
     expect(REPORT_METRIC_PATHS).toContain('queueing.littleError');
     expect(REPORT_METRIC_PATHS).toContain('durationMs');
-    expect(REPORT_METRIC_PATHS).toHaveLength(4 * 11 + 14 + 4 + 7 + 1);
+    expect(REPORT_METRIC_PATHS).toContain('queueing.completionRate');
+    expect(REPORT_METRIC_PATHS).toContain('safety.overlaps');
+    expect(REPORT_METRIC_PATHS).toHaveLength(4 * 11 + 14 + 4 + 8 + 1 + 3);
   });
 });

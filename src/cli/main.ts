@@ -1,13 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { describeFailure, ExitCode, UsageError } from '../errors.js';
-import { failedThresholds, formatConsoleSummary, writeReport, writeReportToDir } from '../report/index.js';
-import { run } from '../run.js';
 import { loadScenarioFile, parseDuration, type LoadOptions } from '../scenario/index.js';
-import type { ReportFormat } from '../scenario/types.js';
+import { DEFAULT_REPORT_FORMATS, REPORT_FORMATS } from '../scenario/schema.js';
 import { toolVersion } from '../version.js';
 import { listBuiltinScenarios, resolveScenarioPath } from './builtin-scenarios.js';
+import { compareCommand, type CompareFlags } from './compare-command.js';
 import { describeScenario } from './describe.js';
-import { progressPrinter } from './progress.js';
+import { reportCommand, RERENDER_FORMATS, type ReportFlags } from './report-command.js';
+import { DEFAULT_MAX_REGRESSION } from './report-options.js';
+import { runCommand, type RunFlags } from './run-command.js';
 
 interface ScenarioFlags {
   set: string[];
@@ -15,15 +16,6 @@ interface ScenarioFlags {
   timeScale?: string;
   workers?: string;
 }
-
-interface RunFlags extends ScenarioFlags {
-  out?: string;
-  format?: string;
-  json?: boolean;
-  quiet?: boolean;
-}
-
-const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md'];
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -58,43 +50,6 @@ function loadOptions(flags: ScenarioFlags): LoadOptions {
   return options;
 }
 
-function parseFormats(list: string | undefined, fallback: readonly ReportFormat[]): readonly ReportFormat[] {
-  if (list === undefined) return fallback;
-  const formats = list.split(',').map((format) => format.trim()).filter(Boolean);
-  for (const format of formats) {
-    if (!REPORT_FORMATS.includes(format as ReportFormat)) throw new UsageError(`--format ${list}: '${format}' is not a format (allowed: ${REPORT_FORMATS.join(', ')})`);
-  }
-  return formats as ReportFormat[];
-}
-
-async function runCommand(scenarioArg: string, flags: RunFlags): Promise<ExitCode> {
-  const loaded = await loadScenarioFile(resolveScenarioPath(scenarioArg), loadOptions(flags));
-  const formats = parseFormats(flags.format, loaded.scenario.report.formats);
-  const stop = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    if (++interrupts > 1) process.exit(ExitCode.interrupted);
-    process.stderr.write('\nstopping: writing the partial report (Ctrl-C again to quit without it)\n');
-    stop.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const progress = flags.quiet ? undefined : progressPrinter(process.stderr);
-  let report;
-  try {
-    report = await run(loaded, { signal: stop.signal, onProgress: progress?.update });
-  } finally {
-    progress?.done();
-    process.off('SIGINT', onSigint);
-  }
-  const written = flags.out ? await writeReportToDir(report, flags.out, formats) : await writeReport(report, { dir: loaded.scenario.report.dir, formats });
-  if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(formatConsoleSummary(report));
-  process.stderr.write(`report: ${written.dir}\n`);
-  if (report.interrupted) return ExitCode.interrupted;
-  if (failedThresholds(report).length > 0) return ExitCode.gateFailed;
-  return ExitCode.ok;
-}
-
 async function validateCommand(scenarioArg: string, flags: ScenarioFlags): Promise<ExitCode> {
   const path = resolveScenarioPath(scenarioArg);
   const loaded = await loadScenarioFile(path, loadOptions(flags));
@@ -123,10 +78,13 @@ function buildProgram(setExitCode: (code: ExitCode) => void): Command {
       .argument('<scenario>', 'a scenario file, or the name of a built-in one (see lockbench scenarios)'),
   )
     .option('--out <dir>', 'write the report files into exactly this folder')
-    .option('--format <list>', `report files to write, comma-separated (${REPORT_FORMATS.join(', ')}); default: the scenario's report.formats`)
+    .option('--format <list>', `report files to write, comma-separated (${REPORT_FORMATS.join(', ')}); default: the scenario's report.formats, else ${DEFAULT_REPORT_FORMATS.join(',')}`)
+    .option('--threshold <gate>', "a gate such as 'latency.acquire.p99<100ms' or 'totals.violations==0,abortOnFail' (repeatable; replaces the scenario's on the same metric); exit 99 when one fails", collect, [])
+    .option('--baseline <report.json>', 'compare with an earlier report; exit 99 when acquire p99 or throughput regress beyond --max-regression')
+    .option('--max-regression <percent>', `the tolerance of --baseline (default ${DEFAULT_MAX_REGRESSION})`)
     .option('--json', 'print report.json on stdout instead of the summary table')
     .addOption(new Option('-q, --quiet', 'no progress line on stderr'))
-    .action(async (scenario: string, flags: RunFlags) => setExitCode(await runCommand(scenario, flags)));
+    .action(async (scenario: string, flags: RunFlags & ScenarioFlags) => setExitCode(await runCommand(scenario, flags, loadOptions(flags))));
 
   withScenarioOptions(
     program
@@ -134,6 +92,23 @@ function buildProgram(setExitCode: (code: ExitCode) => void): Command {
       .description('check a scenario file and say what it would run; exit 2 with file:line:col when it is wrong')
       .argument('<scenario>', 'a scenario file or a built-in name'),
   ).action(async (scenario: string, flags: ScenarioFlags) => setExitCode(await validateCommand(scenario, flags)));
+
+  program
+    .command('report')
+    .description("re-render a report.json (of a run or a simulation) into other formats, beside it or into --out")
+    .argument('<report.json>', "a report written by lockbench (or the run's folder)")
+    .option('--format <list>', `files to write, comma-separated (${REPORT_FORMATS.join(', ')}); default ${RERENDER_FORMATS.join(',')}`)
+    .option('--out <dir>', "write into this folder instead of the report's own")
+    .action(async (file: string, flags: ReportFlags) => setExitCode(await reportCommand(file, flags)));
+
+  program
+    .command('compare')
+    .description('compare two reports side by side (acquire p50/p99/p99.9, throughput, success, violations); exit 99 when acquire p99 or throughput regressed')
+    .argument('<base.json>', 'the report to compare against')
+    .argument('<new.json>', 'the report under test')
+    .option('--max-regression <percent>', 'how much worse a gated metric may get', DEFAULT_MAX_REGRESSION)
+    .option('--json', 'print the comparison as JSON')
+    .action(async (base: string, next: string, flags: CompareFlags) => setExitCode(await compareCommand(base, next, flags)));
 
   program
     .command('scenarios')

@@ -6,7 +6,8 @@ import { BackendUnavailableError, ScenarioError } from '../errors.js';
 import { addEncoded, createHistogram, initHistograms } from '../metrics/histogram.js';
 import { mergeMeasurements } from '../metrics/merge.js';
 import type { SecondTick, WorkerMeasurements } from '../metrics/recorder.js';
-import type { RunMeasurements } from '../metrics/types.js';
+import { addTotals, emptyTotals } from '../metrics/totals.js';
+import type { RunMeasurements, Totals } from '../metrics/types.js';
 import { allocateHolderBoard } from '../safety/holder-board.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { createDistribution } from '../workload/distributions.js';
@@ -28,6 +29,8 @@ export interface RunProgress {
   readonly waiters: number;
   readonly acquired: number;
   readonly failed: number;
+  /** every counter so far, summed over each worker's latest second (counters only grow) */
+  readonly totals: Totals;
 }
 
 export interface RunHooks {
@@ -151,6 +154,8 @@ function holdComponents(scenario: ResolvedScenario): Array<{ name: string; weigh
 /** Collects the per-second ticks and turns them into progress reports. */
 class ProgressTracker {
   private readonly seconds = new Map<number, SecondTick[]>();
+  /** each worker's latest tick: its totals so far */
+  private readonly latest = new Map<number, SecondTick>();
   private readonly sofar = createHistogram();
   private readonly windows;
   private readonly totalMs;
@@ -178,6 +183,7 @@ class ProgressTracker {
     this.acquired += tick.acquired;
     this.failed += tick.failed;
     addEncoded(this.sofar, tick.acquireHdr);
+    if (tick.t >= (this.latest.get(tick.worker)?.t ?? -1)) this.latest.set(tick.worker, tick);
     const second = this.seconds.get(tick.t) ?? [];
     second.push(tick);
     this.seconds.set(tick.t, second);
@@ -201,7 +207,14 @@ class ProgressTracker {
       waiters: second.reduce((sum, tick) => sum + tick.waiters, 0),
       acquired: this.acquired,
       failed: this.failed,
+      totals: this.liveTotals(),
     });
+  }
+
+  private liveTotals(): Totals {
+    const totals = emptyTotals();
+    for (const tick of this.latest.values()) addTotals(totals, tick.totals);
+    return totals;
   }
 
   stop(): void {

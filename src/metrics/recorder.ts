@@ -10,6 +10,8 @@ export interface SecondTick extends Omit<SeriesPoint, 'p50' | 'p99'> {
   readonly worker: number;
   /** acquire latencies of this second's grants (encoded, µs) */
   readonly acquireHdr: string;
+  /** this worker's counters since the run's start, at the end of this second (live totals for abortOnFail) */
+  readonly totals: Readonly<Totals>;
 }
 
 /** What a worker returns at the end: everything it measured, histograms encoded. */
@@ -143,6 +145,7 @@ export class RunRecorder {
       inFlight,
       waiters,
       acquireHdr: encodeHistogram(this.secondAcquire),
+      totals: { ...this.totals },
     };
     this.seconds.push(tick);
     this.secondAcquire.reset();

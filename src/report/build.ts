@@ -7,7 +7,7 @@ import { findOutages } from './outages.js';
 import { redactSecrets } from './redact.js';
 import { evaluateThresholds } from './thresholds.js';
 import { REPORT_SCHEMA_VERSION } from './types.js';
-import type { Report, ReportBackend, ReportPhase, ReportQueueing, ReportRates } from './types.js';
+import type { Report, ReportAbort, ReportBackend, ReportPhase, ReportQueueing, ReportRates } from './types.js';
 import { collectWarnings, isGeneratorSaturated } from './warnings.js';
 
 export interface BuildReportInput {
@@ -20,6 +20,8 @@ export interface BuildReportInput {
   readonly toolVersion: string;
   /** the backend's description (type, url, nodes…); secrets are redacted here */
   readonly backend: Readonly<Record<string, unknown>>;
+  /** the abortOnFail threshold that stopped the run, if one did */
+  readonly abortedBy?: ReportAbort;
 }
 
 /** Builds the report of a run: rates, Little's law, safety, generator health, warnings and thresholds. */
@@ -54,7 +56,7 @@ export function buildReport(input: BuildReportInput): Report {
     latency: measurements.latency,
     queueing: computeQueueing(measurements, scenario.resources.count),
     holdMix: measurements.holdMix,
-    phases: measurements.phases.map(buildPhase),
+    phases: measurements.phases.map((phase) => buildPhase(phase, measurements.durationMs)),
     series: measurements.series,
     safety: {
       checked: true,
@@ -67,6 +69,7 @@ export function buildReport(input: BuildReportInput): Report {
       saturated: isGeneratorSaturated(measurements.generator.workers),
     },
     thresholds: [],
+    ...(input.abortedBy && { abortedBy: input.abortedBy }),
     warnings: [],
   };
   const withWarnings: Report = { ...base, warnings: collectWarnings(base, scenario) };
@@ -112,7 +115,8 @@ function perSecond(count: number, durationMs: number): number {
   return durationMs > 0 ? count / (durationMs / 1000) : 0;
 }
 
-function buildPhase(phase: PhaseMeasurements): ReportPhase {
+/** A phase's rates are over the part of it that ran: a run stopped early (Ctrl-C, abortOnFail) cuts the phase short. */
+function buildPhase(phase: PhaseMeasurements, runDurationMs: number): ReportPhase {
   const latency = {} as Record<LatencyName, LatencySummary>;
   for (const name of LATENCY_NAMES) latency[name] = withoutHdr(phase.latency[name]);
   return {
@@ -120,7 +124,7 @@ function buildPhase(phase: PhaseMeasurements): ReportPhase {
     startMs: phase.startMs,
     endMs: phase.endMs,
     totals: { ...phase.totals },
-    rates: computeRates(phase.totals, phase.endMs - phase.startMs),
+    rates: computeRates(phase.totals, Math.max(0, Math.min(phase.endMs, runDurationMs) - phase.startMs)),
     latency,
   };
 }

@@ -1,6 +1,9 @@
 /** The console summary of a run: plain cli-table3 tables (no colour codes) and one-line verdicts. */
 import Table from 'cli-table3';
+import type { ReportComparison } from './compare.js';
+import { comparedRunLine, comparisonTable, comparisonVerdict } from './comparison-sections.js';
 import {
+  abortLine,
   backendLines,
   columnAlignment,
   holdMixTable,
@@ -18,7 +21,8 @@ import type { Report } from './types.js';
 
 /** The console summary as a string (the CLI prints it; colour, if any, is the CLI's business). */
 export function formatConsoleSummary(report: Report): string {
-  const blocks: string[] = [runHeadline(report), renderTable(latencyTable(report)), renderTable(totalsTable(report))];
+  const abort = abortLine(report);
+  const blocks: string[] = [abort ? `${runHeadline(report)}\n${abort}` : runHeadline(report), renderTable(latencyTable(report)), renderTable(totalsTable(report))];
   if (report.phases.length > 0) blocks.push(renderTable(phasesTable(report)));
   const holdMix = holdMixTable(report);
   if (holdMix) blocks.push(renderTable(holdMix));
@@ -26,10 +30,24 @@ export function formatConsoleSummary(report: Report): string {
   if (report.thresholds.length > 0) {
     blocks.push([thresholdsHeadline(report), ...report.thresholds.map((threshold) => `  ${thresholdLine(threshold)}`)].join('\n'));
   }
+  if (report.baseline) blocks.push(formatConsoleComparison(report.baseline).trimEnd());
   if (report.warnings.length > 0) {
     blocks.push(['warnings:', ...report.warnings.map((warning) => `  ! ${warning}`)].join('\n'));
   }
   return `${blocks.join('\n\n')}\n`;
+}
+
+/** A comparison of two reports: which runs, the side-by-side table, and the verdict. */
+export function formatConsoleComparison(comparison: ReportComparison): string {
+  return (
+    [
+      comparedRunLine('base', comparison.base),
+      comparedRunLine('new', comparison.next),
+      ...comparison.notes.map((note) => `note: ${note}`),
+      renderTable(comparisonTable(comparison)),
+      comparisonVerdict(comparison),
+    ].join('\n') + '\n'
+  );
 }
 
 function renderTable(table: SummaryTable): string {

@@ -1,6 +1,7 @@
-/** src/report: report.json, console and markdown summaries, thresholds, writing to disk. */
+/** src/report: report.json, console/markdown/HTML summaries, hgrm/csv/junit files, thresholds, comparisons, writing to disk. */
 export type {
   Report,
+  ReportAbort,
   ReportBackend,
   ReportGenerator,
   ReportPhase,
@@ -14,9 +15,19 @@ export { buildReport, computeQueueing, computeRates } from './build.js';
 export type { BuildReportInput } from './build.js';
 export { redactSecrets, redactText, isSecretKey, REDACTED } from './redact.js';
 export { formatCount, formatMs, formatNumber, formatPercent, formatRate } from './format.js';
-export { formatConsoleSummary } from './console.js';
-export { formatMarkdownSummary } from './markdown.js';
+export { formatConsoleComparison, formatConsoleSummary } from './console.js';
+export { formatMarkdownComparison, formatMarkdownSummary } from './markdown.js';
+export { formatHtmlReport } from './html/page.js';
+export { formatSeriesCsv, SERIES_CSV_COLUMNS } from './csv.js';
+export { formatJunit } from './junit.js';
+export { formatHgrm, hgrmFileName, hgrmFiles, HGRM_SCALING_RATIO, parseHgrm, valueAtPercentile } from './hgrm.js';
+export type { HgrmRow, PercentileDistribution } from './hgrm.js';
 export { evaluateThresholds, failedThresholds, readMetric } from './thresholds.js';
+export { abortingThreshold, cannotPassAnyMore } from './live-gate.js';
+export type { LiveTotals } from './live-gate.js';
+export { COMPARED_METRICS, compareReports, parseTolerance } from './compare.js';
+export type { BaselineGate, ComparedMetric, ComparisonRow, ReportComparison } from './compare.js';
+export { parseReport, readReportFile, resolveReportPath } from './load.js';
 export { GENERATOR_LIMITS, LITTLE_ERROR_LIMIT, isGeneratorSaturated } from './warnings.js';
-export { REPORT_FILES, renderReport, utcStamp, writeReport, writeReportToDir } from './write.js';
-export type { WriteReportOptions, WrittenReport } from './write.js';
+export { REPORT_FILES, renderReportFiles, utcStamp, writeReport, writeReportToDir } from './write.js';
+export type { RenderedFile, WriteReportOptions, WrittenReport } from './write.js';

@@ -1,6 +1,9 @@
 /** summary.md: the console summary's content as GitHub-flavoured markdown. */
+import type { ReportComparison } from './compare.js';
+import { comparedRunLine, comparisonTable, comparisonVerdict } from './comparison-sections.js';
 import { formatMs } from './format.js';
 import {
+  abortLine,
   backendLines,
   columnAlignment,
   holdMixTable,
@@ -19,7 +22,9 @@ import type { Report } from './types.js';
 export function formatMarkdownSummary(report: Report): string {
   const blocks: string[] = [`# lockbench: ${escapeText(report.scenario.name)}`];
   if (report.scenario.description) blocks.push(escapeText(report.scenario.description));
-  if (report.interrupted) blocks.push('> **Interrupted:** the run was stopped early; this report covers only what was measured.');
+  const abort = abortLine(report);
+  if (abort) blocks.push(`> **Aborted:** ${escapeText(abort)}.`);
+  else if (report.interrupted) blocks.push('> **Interrupted:** the run was stopped early; this report covers only what was measured.');
   blocks.push(
     [
       `- **backend:** ${escapeText(report.backend.type)}`,
@@ -44,10 +49,26 @@ export function formatMarkdownSummary(report: Report): string {
       [`${thresholdsHeadline(report)}`, '', ...report.thresholds.map((threshold) => `- ${escapeText(thresholdLine(threshold))}`)].join('\n'),
     );
   }
+  if (report.baseline) blocks.push('## Against the baseline', comparisonBody(report.baseline));
   if (report.warnings.length > 0) {
     blocks.push('## Warnings', report.warnings.map((warning) => `- ⚠️ ${escapeText(warning)}`).join('\n'));
   }
   return `${blocks.join('\n\n')}\n`;
+}
+
+/** A comparison of two reports as markdown (`lockbench compare`, and the job summary of a run with --baseline). */
+export function formatMarkdownComparison(comparison: ReportComparison): string {
+  return `## lockbench compare: ${escapeText(comparison.next.scenario)}\n\n${comparisonBody(comparison)}\n`;
+}
+
+function comparisonBody(comparison: ReportComparison): string {
+  const verdict = comparison.regressed ? `**${escapeText(comparisonVerdict(comparison))}**` : escapeText(comparisonVerdict(comparison));
+  return [
+    [`- ${escapeText(comparedRunLine('base', comparison.base))}`, `- ${escapeText(comparedRunLine('new', comparison.next))}`].join('\n'),
+    verdict,
+    ...comparison.notes.map((note) => `> ${escapeText(note)}`),
+    renderTable(comparisonTable(comparison)),
+  ].join('\n\n');
 }
 
 function renderTable(table: SummaryTable): string {

@@ -22,9 +22,13 @@ export const SUMMARY_OVERLAP_EXAMPLES = 3;
 
 /** One line naming the run: scenario, backend, length, workers, and whether it was interrupted. */
 export function runHeadline(report: Report): string {
-  const interrupted = report.interrupted ? ' — INTERRUPTED (partial)' : '';
+  const interrupted = report.abortedBy
+    ? ` — ABORTED by ${report.abortedBy.metric} ${report.abortedBy.source} (partial)`
+    : report.interrupted
+      ? ' — INTERRUPTED (partial)'
+      : '';
   return (
-    `lockbench run: ${report.scenario.name} on ${report.backend.type}, ${formatMs(report.durationMs)}, ` +
+    `lockbench ${report.mode === 'simulated' ? 'simulate' : 'run'}: ${report.scenario.name} on ${report.backend.type}, ${formatMs(report.durationMs)}, ` +
     `${report.environment.workers} worker${report.environment.workers === 1 ? '' : 's'}${interrupted}`
   );
 }
@@ -142,7 +146,8 @@ export function thresholdLine(threshold: ThresholdResult): string {
   return `${head}: actual ${formatMetric(threshold.metric, threshold.actual)}${margin ? ` (${margin})` : ''}`;
 }
 
-function thresholdMargin(threshold: ThresholdResult, actual: number): string {
+/** How far a threshold's actual value is from its limit: "over by 12ms", "3 to spare", "off by 2"; '' when nothing to say. */
+export function thresholdMargin(threshold: ThresholdResult, actual: number): string {
   const distance = formatMetric(threshold.metric, Math.abs(actual - threshold.value));
   if (actual === threshold.value) {
     return threshold.op === '<' || threshold.op === '>' || threshold.op === '!=' ? 'exactly at the limit' : '';
@@ -172,4 +177,14 @@ export function formatMetric(metric: string, value: number): string {
 export function thresholdsHeadline(report: Report): string {
   const failed = report.thresholds.filter((threshold) => !threshold.pass).length;
   return `thresholds: ${report.thresholds.length - failed} passed, ${failed} failed`;
+}
+
+/** Why an abortOnFail threshold stopped the run; null when none did. */
+export function abortLine(report: Report): string | null {
+  const abort = report.abortedBy;
+  if (!abort) return null;
+  return (
+    `stopped early: ${abort.metric} ${abort.source} could no longer pass ` +
+    `(${formatMetric(abort.metric, abort.actual)} after ${formatMs(abort.atMs)}); the report covers the run until then`
+  );
 }

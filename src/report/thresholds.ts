@@ -46,6 +46,7 @@ export function evaluateThresholds(report: Report, specs: readonly ThresholdSpec
       actual,
       pass: actual !== null && compare(actual, spec.op, spec.value),
       source: spec.source,
+      ...(spec.abortOnFail && { abortOnFail: true }),
     };
   });
 }

@@ -11,6 +11,7 @@ import type {
   WorkerHealth,
 } from '../metrics/types.js';
 import type { ResolvedScenario, ThresholdSpec } from '../scenario/types.js';
+import type { BaselineGate } from './compare.js';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
 
@@ -72,8 +73,22 @@ export interface ThresholdResult {
   /** the number at `metric`; null when the path holds no number */
   readonly actual: number | null;
   readonly pass: boolean;
-  /** as written in the scenario file, e.g. "< 100ms" */
+  /** the condition as written, e.g. "< 100ms" */
   readonly source: string;
+  /** addition: the threshold may stop the run early (see ReportAbort) */
+  readonly abortOnFail?: boolean;
+}
+
+/** addition: a threshold with abortOnFail stopped the run because it could no longer pass. */
+export interface ReportAbort {
+  /** the threshold's metric, e.g. totals.violations */
+  readonly metric: string;
+  /** its condition as written, e.g. "== 0" */
+  readonly source: string;
+  /** the live value that sealed the verdict */
+  readonly actual: number;
+  /** ms after the run's start */
+  readonly atMs: number;
 }
 
 /** Health of the load generator: did the workers, rather than the backend, limit the run? */
@@ -98,8 +113,8 @@ export interface ReportBackend {
 /** report.json of `lockbench run`. */
 export interface Report {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
-  /** addition: what produced the report (`simulate` may add its own mode later) */
-  readonly mode: 'run';
+  /** addition: what produced the report: `lockbench run`, or (later) `lockbench simulate` */
+  readonly mode: 'run' | 'simulated';
   readonly tool: { readonly name: 'lockbench'; readonly version: string };
   readonly scenario: {
     readonly name: string;
@@ -142,6 +157,10 @@ export interface Report {
   /** addition: load-generator health per worker */
   readonly generator: ReportGenerator;
   readonly thresholds: readonly ThresholdResult[];
+  /** addition: set when a threshold with abortOnFail stopped the run (then `interrupted` is true too) */
+  readonly abortedBy?: ReportAbort;
+  /** addition: the comparison with `--baseline`, when one was given */
+  readonly baseline?: BaselineGate;
   /** each one says what happened and what to do about it */
   readonly warnings: readonly string[];
 }

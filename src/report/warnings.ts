@@ -51,7 +51,13 @@ export function collectWarnings(report: Report, scenario: ResolvedScenario): str
         `latencies include the generator's own delay — use more workers (now ${report.environment.workers}), a lower rate, or a bigger machine`,
     );
   }
-  if (report.interrupted) {
+  if (report.abortedBy) {
+    const abort = report.abortedBy;
+    warnings.push(
+      `the run was stopped after ${formatMs(report.durationMs)} of a planned ${formatMs(plannedDurationMs(scenario))} because ` +
+        `${abort.metric} ${abort.source} could no longer pass (abortOnFail); the report covers only that part — fix the cause and rerun before comparing`,
+    );
+  } else if (report.interrupted) {
     warnings.push(
       `the run was interrupted after ${formatMs(report.durationMs)} of a planned ${formatMs(plannedDurationMs(scenario))}; ` +
         `the report covers only that part — rerun to completion before comparing or gating on it`,

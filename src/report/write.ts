@@ -1,13 +1,29 @@
-/** Writes a report's files atomically: `<dir>/<scenario>-<UTC stamp>/report.json` and `summary.md`. */
+/** Writes a report's files atomically into `<dir>/<scenario>-<UTC stamp>/`: report.json, summary.md, report.html and the rest asked for. */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReportFormat } from '../scenario/types.js';
+import { formatSeriesCsv } from './csv.js';
+import { hgrmFiles } from './hgrm.js';
+import { formatHtmlReport } from './html/page.js';
+import { formatJunit } from './junit.js';
 import { formatMarkdownSummary } from './markdown.js';
 import type { Report } from './types.js';
 
-/** The file each format is written to. */
-export const REPORT_FILES: Readonly<Record<ReportFormat, string>> = { json: 'report.json', md: 'summary.md' };
+/** The file each single-file format is written to (hgrm writes one file per latency, see hgrmFileName). */
+export const REPORT_FILES: Readonly<Record<Exclude<ReportFormat, 'hgrm'>, string>> = {
+  json: 'report.json',
+  md: 'summary.md',
+  html: 'report.html',
+  csv: 'series.csv',
+  junit: 'junit.xml',
+};
+
+/** A file of a report: its name in the run's folder and its text. */
+export interface RenderedFile {
+  readonly name: string;
+  readonly content: string;
+}
 
 export interface WriteReportOptions {
   /** the parent folder (scenario `report.dir`, e.g. "reports"); created if missing */
@@ -41,13 +57,21 @@ export function utcStamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
 
-/** The report in a format, as the text written to its file. */
-export function renderReport(report: Report, format: ReportFormat): string {
+/** The files of one format, rendered (hgrm: one per latency that has a histogram). */
+export function renderReportFiles(report: Report, format: ReportFormat): RenderedFile[] {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return [{ name: REPORT_FILES.json, content: `${JSON.stringify(report, null, 2)}\n` }];
     case 'md':
-      return formatMarkdownSummary(report);
+      return [{ name: REPORT_FILES.md, content: formatMarkdownSummary(report) }];
+    case 'html':
+      return [{ name: REPORT_FILES.html, content: formatHtmlReport(report) }];
+    case 'csv':
+      return [{ name: REPORT_FILES.csv, content: formatSeriesCsv(report) }];
+    case 'junit':
+      return [{ name: REPORT_FILES.junit, content: formatJunit(report) }];
+    case 'hgrm':
+      return hgrmFiles(report.latency);
   }
 }
 
@@ -67,9 +91,11 @@ async function claimFolder(base: string): Promise<string> {
 async function writeFormats(report: Report, dir: string, formats: readonly ReportFormat[]): Promise<string[]> {
   const files: string[] = [];
   for (const format of new Set(formats)) {
-    const file = path.join(dir, REPORT_FILES[format]);
-    await writeAtomically(file, renderReport(report, format));
-    files.push(file);
+    for (const rendered of renderReportFiles(report, format)) {
+      const file = path.join(dir, rendered.name);
+      await writeAtomically(file, rendered.content);
+      files.push(file);
+    }
   }
   return files;
 }

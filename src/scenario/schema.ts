@@ -4,7 +4,7 @@ import { backendSchema } from './backend.js';
 import { distribution } from './distribution.js';
 import { choice, describeValue, duration, isRecord, strictMap } from './fields.js';
 import { quoteList } from './suggest.js';
-import { thresholds } from './thresholds.js';
+import { thresholds, unknownPhaseProblem } from './thresholds.js';
 
 const phase = strictMap({
   name: z.string().min(1).optional(),
@@ -72,12 +72,17 @@ const lock = strictMap({
   }
 });
 
+/** Every report file format, in the order they are written. */
+export const REPORT_FORMATS = ['json', 'md', 'html', 'csv', 'hgrm', 'junit'] as const;
+/** What a run writes when neither the scenario nor --format says. */
+export const DEFAULT_REPORT_FORMATS: readonly (typeof REPORT_FORMATS)[number][] = ['json', 'md', 'html'];
+
 const report = strictMap({
   dir: z.string().min(1).default('reports'),
   formats: z
-    .array(choice(['json', 'md'], ['html', 'csv', 'hgrm', 'junit']))
+    .array(choice(REPORT_FORMATS))
     .min(1)
-    .default(['json', 'md']),
+    .default([...DEFAULT_REPORT_FORMATS]),
 });
 
 const NAME = /^(?!\.+$)[A-Za-z0-9._-]+$/;
@@ -121,6 +126,12 @@ export function scenarioSchema(context: { readonly cliDuration: boolean }) {
       ctx.addIssue({ code: 'custom', path: ['thinkTime'], message: "belongs to the closed model ('users'); it is not used with 'phases'", params: { at: 'key' } });
     } else if (closed && s.duration === undefined && !context.cliDuration) {
       ctx.addIssue({ code: 'custom', path: ['duration'], message: "is required with 'users' (how long the closed model runs, e.g. 60s)" });
+    }
+    // phases.<name>.… thresholds must name a phase of this schedule (a closed model has one, 'closed')
+    const phaseNames = s.phases ? s.phases.map((p, index) => phaseName(p.name, index)) : ['closed'];
+    for (const spec of s.thresholds) {
+      const problem = unknownPhaseProblem(spec.metric, phaseNames);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['thresholds', spec.metric], message: problem, params: { at: 'key' } });
     }
   });
 }

@@ -184,7 +184,7 @@ export type BackendSpec =
 export type BackendSpecOf<T extends BackendSpec['type']> = Extract<BackendSpec, { type: T }>;
 
 /** A file a run writes: report.json, summary.md, report.html, series.csv, one .hgrm per latency, junit.xml. */
-export type ReportFormat = 'json' | 'md';
+export type ReportFormat = 'json' | 'md' | 'html' | 'csv' | 'hgrm' | 'junit';
 
 export interface ThresholdSpec {
   /** dotted path into report.json, e.g. latency.acquire.p99 */
@@ -192,8 +192,10 @@ export interface ThresholdSpec {
   readonly op: '<' | '<=' | '>' | '>=' | '==' | '!=';
   /** in the report field's unit (durations converted to ms) */
   readonly value: number;
-  /** as written in the file, for messages */
+  /** the condition as written, e.g. "< 100ms" */
   readonly source: string;
+  /** stop the run as soon as the live totals show it can no longer pass (counters under totals.* only) */
+  readonly abortOnFail?: boolean;
 }
 
 export interface ResolvedScenario {

@@ -22,7 +22,8 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: options.cwd ?? repoRoot,
-      env: { ...process.env, ...options.env },
+      // a CI job summary is the user's, not the tests': only a test that sets it gets one
+      env: { ...withoutStepSummary(process.env), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -37,6 +38,11 @@ export function runCli(
     });
     options.onSpawn?.(child);
   });
+}
+
+function withoutStepSummary(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { GITHUB_STEP_SUMMARY: _ignored, ...rest } = env;
+  return rest;
 }
 
 /** A fresh temp folder. */
