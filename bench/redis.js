@@ -40,7 +40,7 @@ function usage() {
   --keys      key space (default 100000)
   --workers   lockbench worker threads, one row each (default 1,2)
   --rounds    repeat the whole set, alternating contenders; medians are reported (default 1)
-  --only      contenders: redis-benchmark, lockbench, ioredis, ioredis-nopipe, redis-semaphore (default all)
+  --only      contenders: redis-benchmark, lockbench, lockbench-nopipe, ioredis, ioredis-nopipe, redis-semaphore (default all)
   --keep      keep the temp folder (scenario, reports, redis log)`;
 }
 
@@ -255,12 +255,12 @@ async function runRedisBenchmark(server, { clients, keys, seconds }) {
   };
 }
 
-function lockbenchScenario({ port, clients, keys, seconds, workers }) {
+function lockbenchScenario({ port, clients, keys, seconds, workers, pipelining }) {
   return `# written by bench/redis.js: redis lock cycles, zero hold and think time
 name: redis-cycles
 description: redis backend lock cycle rate, closed model, ${clients} users over ${keys} keys
 seed: 1
-backend: { type: redis, url: "redis://127.0.0.1:${port}" }
+backend: { type: redis, url: "redis://127.0.0.1:${port}", autoPipelining: ${pipelining} }
 workers: ${workers}
 users: ${clients}
 duration: ${seconds}s
@@ -273,11 +273,11 @@ drain: 5s
 }
 
 /** The built CLI on a closed-model scenario; → cycles/s and acquire p50/p99 from report.json. */
-async function runLockbench(server, { clients, keys, seconds, workers, dir }) {
-  const file = join(dir, `redis-cycles-${workers}w.yaml`);
-  writeFileSync(file, lockbenchScenario({ port: server.port, clients, keys, seconds, workers }));
+async function runLockbench(server, { clients, keys, seconds, workers, dir, pipelining = true }) {
+  const file = join(dir, `redis-cycles-${workers}w-${pipelining ? 'pipe' : 'nopipe'}.yaml`);
+  writeFileSync(file, lockbenchScenario({ port: server.port, clients, keys, seconds, workers, pipelining }));
   const serverBefore = cpuSeconds(server.pid);
-  const out = await runChild(process.execPath, [cli, 'run', file, '--json', '--quiet', '--format', 'json', '--out', join(dir, `report-${workers}w`)], { cwd: root });
+  const out = await runChild(process.execPath, [cli, 'run', file, '--json', '--quiet', '--format', 'json', '--out', join(dir, `report-${workers}w-${pipelining ? 'pipe' : 'nopipe'}`)], { cwd: root });
   const serverCpu = cpuSeconds(server.pid) - serverBefore;
   if (out.code !== 0) throw new Error(`lockbench exited ${out.code}: ${out.stderr.trim() || out.stdout.slice(0, 500)}`);
   const stdout = out.stdout;
@@ -288,7 +288,7 @@ async function runLockbench(server, { clients, keys, seconds, workers, dir }) {
   const workerCpu = out.threadCpu.slice(0, workers).reduce((sum, seconds) => sum + seconds, 0);
   return {
     name: 'lockbench',
-    config: `CLI, ${workers} worker${workers > 1 ? 's' : ''}, ${clients} users; failed ${fmt(report.totals.failed)}${report.generator?.saturated ? '; generator saturated' : ''}`,
+    config: `CLI, ${workers} worker${workers > 1 ? 's' : ''}, ${clients} users, autoPipelining ${pipelining ? 'on' : 'off'}; failed ${fmt(report.totals.failed)}${report.generator?.saturated ? '; generator saturated' : ''}`,
     cycles: acquired / durationS,
     p50: report.latency.acquire.p50,
     p99: report.latency.acquire.p99,
@@ -368,7 +368,7 @@ try {
 } catch {
   fail('dist/ is missing: run `npm run build` first');
 }
-const contenders = args.only ?? ['redis-benchmark', 'lockbench', 'ioredis', 'ioredis-nopipe', 'redis-semaphore'];
+const contenders = args.only ?? ['redis-benchmark', 'lockbench', 'lockbench-nopipe', 'ioredis', 'ioredis-nopipe', 'redis-semaphore'];
 const dir = mkdtempSync(join(tmpdir(), 'lockbench-bench-redis-'));
 const m = machine();
 const server = await startRedis(dir);
@@ -380,6 +380,7 @@ const jobs = [];
 for (const name of contenders) {
   if (name === 'redis-benchmark') jobs.push({ id: name, run: () => runRedisBenchmark(server, { clients, keys, seconds }) });
   else if (name === 'lockbench') for (const workers of args.workers) jobs.push({ id: `lockbench ${workers}w`, run: () => runLockbench(server, { clients, keys, seconds, workers, dir }) });
+  else if (name === 'lockbench-nopipe') for (const workers of args.workers) jobs.push({ id: `lockbench ${workers}w nopipe`, run: () => runLockbench(server, { clients, keys, seconds, workers, dir, pipelining: false }) });
   else if (name === 'ioredis') jobs.push({ id: name, run: () => runLoops(server, { ...loops, pipelining: true }, 'ioredis loop', 'one connection, auto-pipelining; SET NX PX + EVAL', plainCycle) });
   else if (name === 'ioredis-nopipe') jobs.push({ id: name, run: () => runLoops(server, { ...loops, pipelining: false }, 'ioredis loop', 'one connection, no auto-pipelining; SET NX PX + EVAL', plainCycle) });
   else if (name === 'redis-semaphore') jobs.push({ id: name, run: () => runLoops(server, { ...loops, pipelining: true }, 'redis-semaphore Mutex', 'one connection, auto-pipelining; tryAcquire + release', semaphoreCycle) });

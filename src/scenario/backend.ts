@@ -48,7 +48,8 @@ const redisConnection = {
   connectTimeout: duration({ positive: true }).default(2_000),
   commandTimeout: duration({ positive: true }).default(1_000),
   maxRetriesPerRequest: z.int().min(0).default(1),
-  autoPipelining: z.boolean().default(true),
+  // off by default: on this path it costs client CPU per command (bench/RESULTS.md, redis)
+  autoPipelining: z.boolean().default(false),
 };
 
 const ZNODE_PATH = /^\/[^/]+(\/[^/]+)*$/;

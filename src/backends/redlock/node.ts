@@ -11,7 +11,7 @@ export type RedlockSpec = BackendSpecOf<'redlock'>;
 export type NodeClient = Redis & LockCommands & FenceCommands;
 
 /**
- * One independent Redis node of a Redlock set: a single auto-pipelined
+ * One independent Redis node of a Redlock set: a single
  * connection (enough for any number of concurrent clients of one worker), and
  * how often it failed or did not answer in time.
  */
