@@ -20,11 +20,11 @@
 // `etcdctl check perf` run (60 s) before the rows, as a note.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fail, findBinary as which, fmt, freePort, log, parseFlags, positive } from './lib.js';
 
 // ---------------------------------------------------------------- raw put loops (worker thread)
 
@@ -74,55 +74,20 @@ function usage() {
 
 function parseArgs(argv) {
   const args = { seconds: 10, clients: [1, 16, 64], workers: 2, checkPerf: undefined, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
-    const value = () => inline ?? argv[++i];
-    const positive = (text, name) => {
-      const n = Number(text);
-      if (!Number.isFinite(n) || n <= 0) fail(`${name} needs a positive number, got ${text}`);
-      return n;
-    };
-    if (flag === '--seconds') args.seconds = positive(value(), '--seconds');
-    else if (flag === '--clients') args.clients = value().split(',').map((x) => Math.round(positive(x, '--clients')));
-    else if (flag === '--workers') args.workers = Math.round(positive(value(), '--workers'));
-    else if (flag === '--check-perf') args.checkPerf = value();
-    else if (flag === '--keep') args.keep = true;
-    else if (flag === '--help' || flag === '-h') {
-      console.log(usage());
-      process.exit(0);
-    } else fail(`unknown argument ${argv[i]}\n${usage()}`);
-  }
+  parseFlags(argv, usage, {
+    '--seconds': (value) => (args.seconds = positive(value, '--seconds')),
+    '--clients': (value) => (args.clients = value.split(',').map((x) => Math.round(positive(x, '--clients')))),
+    '--workers': (value) => (args.workers = Math.round(positive(value, '--workers'))),
+    '--check-perf': (value) => (args.checkPerf = value),
+    '--keep': () => (args.keep = true),
+  });
   if (args.checkPerf !== undefined && !['s', 'm', 'l', 'xl'].includes(args.checkPerf)) fail('--check-perf is one of s, m, l, xl');
   return args;
 }
 
-function fail(message) {
-  console.error(message);
-  process.exit(2);
-}
-
-const log = (line) => process.stderr.write(`${line}\n`);
-const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
-
 function run(command, argv) {
   return new Promise((resolve) => {
     execFile(command, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ ok: !error, stdout, stderr }));
-  });
-}
-
-async function which(name) {
-  const found = await run('sh', ['-c', `command -v ${name}`]);
-  return found.ok ? found.stdout.trim() : undefined;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
   });
 }
 
@@ -235,8 +200,8 @@ async function main() {
   } catch {
     fail('dist/ is missing: build first (npx tsc -p tsconfig.build.json)');
   }
-  const etcd = await which('etcd');
-  const etcdctl = await which('etcdctl');
+  const etcd = which('etcd');
+  const etcdctl = which('etcdctl');
   if (!etcd || !etcdctl) fail('etcd and etcdctl are needed (Debian packages etcd-server and etcd-client; scripts/install-backends.sh)');
   const version = (await run(etcd, ['--version'])).stdout.split('\n')[0];
   log(`starting ${version} …`);

@@ -19,13 +19,13 @@
 // Needs the built dist/ (npx tsc -p tsconfig.build.json), mariadbd,
 // mariadb-install-db and mysqlslap (Debian: mariadb-server, mariadb-client).
 // Prints a markdown table on stdout, progress on stderr.
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
+import { fail, findBinary, fmt, freePort, log, parseFlags, positive, sleep } from './lib.js';
 
 const { run, loadScenarioText } = await import(new URL('../dist/index.js', import.meta.url).href);
 
@@ -46,54 +46,18 @@ function usage() {
 
 function parseArgs(argv) {
   const args = { seconds: 10, clients: [1, 16, 64], workers: 2, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
-    const value = () => inline ?? argv[++i];
-    if (flag === '--seconds') args.seconds = positive(value(), flag);
-    else if (flag === '--clients') args.clients = String(value()).split(',').map((x) => Math.round(positive(x, flag)));
-    else if (flag === '--workers') args.workers = Math.round(positive(value(), flag));
-    else if (flag === '--keep') args.keep = true;
-    else if (flag === '--help' || flag === '-h') {
-      console.log(usage());
-      process.exit(0);
-    } else fail(`unknown argument ${argv[i]}\n${usage()}`);
-  }
+  parseFlags(argv, usage, {
+    '--seconds': (value) => (args.seconds = positive(value, '--seconds')),
+    '--clients': (value) => (args.clients = String(value).split(',').map((x) => Math.round(positive(x, '--clients')))),
+    '--workers': (value) => (args.workers = Math.round(positive(value, '--workers'))),
+    '--keep': () => (args.keep = true),
+  });
   return args;
 }
 
-function positive(text, flag) {
-  const x = Number(text);
-  if (!Number.isFinite(x) || x <= 0) fail(`${flag} needs a positive number, got ${text}`);
-  return x;
-}
-
-function fail(message) {
-  console.error(message);
-  process.exit(2);
-}
-
-const log = (line) => process.stderr.write(`${line}\n`);
-const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function binary(name) {
-  for (const dir of SBIN) if (spawnSync('test', ['-x', join(dir, name)]).status === 0) return join(dir, name);
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() : undefined;
-}
+const binary = (name) => findBinary(name, SBIN);
 
 // ---------------------------------------------------------------- server
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Bootstraps a data dir and starts mariadbd on a free loopback port; resolves once a query answers. */
 async function startServer() {

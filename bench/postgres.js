@@ -20,10 +20,10 @@
 //   try: retry exponential-jitter 1 ms … 20 ms (pg_try_advisory_lock, the driver retries)
 import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { fail, findBinary, formatNumber as fmt, freePort, log, oneOrMoreOf as list, parseFlags } from './lib.js';
 
 const dist = new URL('../dist/', import.meta.url);
 const { run } = await import(new URL('run.js', dist).href);
@@ -46,37 +46,16 @@ function usage() {
 
 function parseArgs(argv) {
   const args = { seconds: 10, clients: [1, 16, 64], keys: ['many', 'hot'], modes: ['blocking', 'try'], scope: 'session' };
-  const list = (value, allowed) => {
-    const items = String(value ?? '').split(',').filter(Boolean);
-    const bad = items.find((item) => !allowed.includes(item));
-    if (items.length === 0 || bad) fail(`expected some of ${allowed.join(', ')}, got ${value}`);
-    return items;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
-    const value = () => inline ?? argv[++i];
-    if (flag === '--seconds') args.seconds = Number(value());
-    else if (flag === '--clients') args.clients = String(value()).split(',').map(Number);
-    else if (flag === '--keys') args.keys = list(value(), Object.keys(KEY_SETS));
-    else if (flag === '--modes') args.modes = list(value(), Object.keys(RETRY));
-    else if (flag === '--scope') args.scope = list(value(), ['session', 'xact'])[0];
-    else if (flag === '--help' || flag === '-h') {
-      console.log(usage());
-      process.exit(0);
-    } else fail(`unknown argument ${argv[i]}\n${usage()}`);
-  }
+  parseFlags(argv, usage, {
+    '--seconds': (value) => (args.seconds = Number(value)),
+    '--clients': (value) => (args.clients = String(value).split(',').map(Number)),
+    '--keys': (value) => (args.keys = list(value, Object.keys(KEY_SETS))),
+    '--modes': (value) => (args.modes = list(value, Object.keys(RETRY))),
+    '--scope': (value) => (args.scope = list(value, ['session', 'xact'])[0]),
+  });
   if (!(args.seconds > 0)) fail('--seconds needs a number > 0');
   if (args.clients.some((c) => !Number.isInteger(c) || c < 1)) fail('--clients needs positive integers');
   return args;
-}
-
-function fail(message) {
-  console.error(message);
-  process.exit(2);
-}
-
-function log(message) {
-  process.stderr.write(`${message}\n`);
 }
 
 // ---------------------------------------------------------------- the server
@@ -90,9 +69,8 @@ function binary(name) {
       .sort((a, b) => Number(b) - Number(a))
       .map((v) => join('/usr/lib/postgresql', v, 'bin'));
   } catch {}
-  for (const dir of dirs) if (spawnSync('test', ['-x', join(dir, name)]).status === 0) return join(dir, name);
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  if (found.status === 0) return found.stdout.trim();
+  const found = findBinary(name, dirs);
+  if (found) return found;
   fail(`${name} not found (Debian package postgresql; scripts/install-backends.sh installs it)`);
 }
 
@@ -109,17 +87,6 @@ function serverAccount() {
 
 function asAccount(account, command, args) {
   return account ? ['setpriv', [`--reuid=${account.uid}`, `--regid=${account.gid}`, '--clear-groups', '--', command, ...args]] : [command, args];
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startServer() {
@@ -223,7 +190,6 @@ function pgbench(server, { clients, keys, seconds }) {
 // ---------------------------------------------------------------- main
 
 const args = parseArgs(process.argv.slice(2));
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const server = await startServer();
 log(`postgres ${server.version} on 127.0.0.1:${server.port}`);
 const rows = [];

@@ -16,18 +16,15 @@
 // acquire → release on one ioredis connection for the same number of seconds.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import hdr from 'hdr-histogram-js';
 import { Redis } from 'ioredis';
 import { Mutex } from 'redis-semaphore';
+import { cli, cpuSeconds, fail, findBinary as which, fmt, freePort, log, machine as thisMachine, median, numbers, parseFlags, root, runChild, sleep } from './lib.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'bin', 'lockbench.js');
 const TARGET_RATIO = 0.9;
 const RELEASE_LUA = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
@@ -46,111 +43,19 @@ function usage() {
 
 function parseArgs(argv) {
   const args = { seconds: 10, clients: 50, keys: 100_000, workers: [1, 2], rounds: 1, only: undefined, keep: false };
-  const numbers = (value, name) => {
-    const xs = String(value ?? '').split(',').map(Number);
-    if (xs.length === 0 || xs.some((x) => !Number.isFinite(x) || x <= 0)) fail(`${name} needs positive numbers, got ${value}`);
-    return xs;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.includes('=') ? a.split(/=(.*)/s) : [a, undefined];
-    const value = () => inline ?? argv[++i];
-    if (flag === '--seconds') args.seconds = numbers(value(), flag)[0];
-    else if (flag === '--clients') args.clients = Math.round(numbers(value(), flag)[0]);
-    else if (flag === '--keys') args.keys = Math.round(numbers(value(), flag)[0]);
-    else if (flag === '--workers') args.workers = numbers(value(), flag).map(Math.round);
-    else if (flag === '--rounds') args.rounds = Math.round(numbers(value(), flag)[0]);
-    else if (flag === '--only') args.only = value().split(',').filter(Boolean);
-    else if (flag === '--keep') args.keep = true;
-    else if (flag === '--help' || flag === '-h') {
-      console.log(usage());
-      process.exit(0);
-    } else fail(`unknown argument ${a}\n${usage()}`);
-  }
+  parseFlags(argv, usage, {
+    '--seconds': (value) => (args.seconds = numbers(value, '--seconds')[0]),
+    '--clients': (value) => (args.clients = Math.round(numbers(value, '--clients')[0])),
+    '--keys': (value) => (args.keys = Math.round(numbers(value, '--keys')[0])),
+    '--workers': (value) => (args.workers = numbers(value, '--workers').map(Math.round)),
+    '--rounds': (value) => (args.rounds = Math.round(numbers(value, '--rounds')[0])),
+    '--only': (value) => (args.only = value.split(',').filter(Boolean)),
+    '--keep': () => (args.keep = true),
+  });
   return args;
 }
 
-function fail(message) {
-  console.error(message);
-  process.exit(2);
-}
-
 // ---------------------------------------------------------------- helpers
-
-const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
-const log = (line) => process.stderr.write(`${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs) => {
-  const sorted = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-function which(name) {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() : undefined;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** CPU seconds (utime + stime) of a process, or NaN once it is gone. */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-/** CPU seconds per thread of `pid` (tid → s), or undefined once it is gone. */
-function threadCpuSeconds(pid) {
-  try {
-    const out = new Map();
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
-    }
-    return out;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Runs a child to its end, sampling its CPU every 100 ms (the last reading before it exits
- * wins): total CPU seconds, and per thread (threads that ended keep their last reading).
- */
-async function runChild(command, argv, options = {}) {
-  const child = spawn(command, argv, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  let cpu = 0;
-  const threads = new Map();
-  const sample = () => {
-    const seconds = cpuSeconds(child.pid);
-    if (Number.isFinite(seconds)) cpu = seconds;
-    for (const [tid, seconds] of threadCpuSeconds(child.pid) ?? []) threads.set(tid, Math.max(seconds, threads.get(tid) ?? 0));
-  };
-  const sampler = setInterval(sample, 100);
-  const code = await new Promise((resolve) => child.on('close', resolve));
-  clearInterval(sampler);
-  return { code, stdout, stderr, cpu, threadCpu: [...threads.values()].sort((a, b) => b - a) };
-}
 
 /** CPU seconds of this process's threads so far (process.cpuUsage: user + system). */
 function ownCpuSeconds() {
@@ -159,23 +64,8 @@ function ownCpuSeconds() {
 }
 
 function machine() {
-  let model = cpus()[0]?.model ?? 'unknown';
-  try {
-    model = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? model;
-  } catch {
-    /* not Linux */
-  }
-  let load = '';
-  try {
-    load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  } catch {
-    /* not Linux */
-  }
   const version = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout?.match(/v=(\S+)/)?.[1] ?? '?';
-  const git = (...a) => spawnSync('git', a, { cwd: root, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const dirty = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
-  const tree = `${git('rev-parse', '--short', 'HEAD') || '?'}${dirty ? ` + ${dirty} uncommitted file(s) under src/` : ''}`;
-  return { nproc: spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim() || String(cpus().length), cpu: model, load, node: process.version, redis: version, tree };
+  return { ...thisMachine(), redis: version };
 }
 
 // ---------------------------------------------------------------- the server

@@ -9,16 +9,12 @@
 //
 // Starts its own redis-servers on free loopback ports (no persistence) and stops
 // them at the end. Prints a markdown table on stdout, progress on stderr.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'bin', 'lockbench.js');
-const log = (line) => process.stderr.write(`${line}\n`);
+import { cli, fail, findBinary, fmt, freePort, loadAverage, log, parseFlags, positive, root, runChild } from './lib.js';
 
 function usage() {
   return `usage: node bench/redlock.js [--seconds N] [--clients a,b,c] [--nodes N] [--workers N] [--keep]
@@ -31,44 +27,18 @@ function usage() {
 
 function parseArgs(argv) {
   const args = { seconds: 10, clients: [1, 16, 64], nodes: 5, workers: 2, keep: false };
-  const positive = (value, flag) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) fail(`${flag} needs a number > 0, got ${value}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
-    const value = () => inline ?? argv[++i];
-    if (flag === '--seconds') args.seconds = positive(value(), flag);
-    else if (flag === '--clients') args.clients = String(value()).split(',').map((c) => Math.round(positive(c, flag)));
-    else if (flag === '--nodes') args.nodes = Math.round(positive(value(), flag));
-    else if (flag === '--workers') args.workers = Math.round(positive(value(), flag));
-    else if (flag === '--keep') args.keep = true;
-    else if (flag === '--help' || flag === '-h') {
-      console.log(usage());
-      process.exit(0);
-    } else fail(`unknown argument ${argv[i]}\n${usage()}`);
-  }
+  const number = (value, flag) => positive(value, flag, 'a number > 0');
+  parseFlags(argv, usage, {
+    '--seconds': (value) => (args.seconds = number(value, '--seconds')),
+    '--clients': (value) => (args.clients = String(value).split(',').map((c) => Math.round(number(c, '--clients')))),
+    '--nodes': (value) => (args.nodes = Math.round(number(value, '--nodes'))),
+    '--workers': (value) => (args.workers = Math.round(number(value, '--workers'))),
+    '--keep': () => (args.keep = true),
+  });
   return args;
 }
 
-function fail(message) {
-  console.error(message);
-  process.exit(2);
-}
-
 // ---------------------------------------------------------------- redis-server processes
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function isListening(port) {
   return new Promise((resolve) => {
@@ -130,10 +100,7 @@ async function runLockbench(dir, settings) {
   const out = join(dir, settings.name);
   writeFileSync(file, scenario(settings));
   log(`${settings.name}: ${settings.clients} clients, ${settings.seconds} s …`);
-  const child = spawn(process.execPath, [cli, 'run', file, '--quiet', '--out', out, '--format', 'json'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const code = await new Promise((resolve) => child.on('close', resolve));
+  const { code, stderr } = await runChild(process.execPath, [cli, 'run', file, '--quiet', '--out', out, '--format', 'json'], { cwd: root, sampleCpu: false });
   if (code !== 0) throw new Error(`lockbench exited ${code} for ${settings.name}: ${stderr.trim()}`);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   return {
@@ -147,11 +114,9 @@ async function runLockbench(dir, settings) {
 
 // ---------------------------------------------------------------- main
 
-const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
-
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const binary = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
+  const binary = findBinary('redis-server');
   if (!binary) fail('redis-server is not installed (Debian package redis-server; scripts/install-backends.sh installs it)');
   const dir = mkdtempSync(join(tmpdir(), 'lockbench-bench-redlock-'));
   const servers = [];
@@ -167,7 +132,7 @@ async function main() {
       const quorum = await runLockbench(dir, { ...common, name: `redlock-${clients}`, backend: redlock });
       rows.push({ clients, one, quorum });
     }
-    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const load = loadAverage();
     console.log(`## Redlock (${args.nodes} nodes) vs single-node redis, lockbench CLI, ${args.seconds} s per run`);
     console.log('');
     console.log(`${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, load average after: ${load}.`);

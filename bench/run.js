@@ -11,13 +11,11 @@
 // Needs the built CLI (dist/; `npm run bench` builds first). Prints markdown tables
 // on stdout, progress on stderr. Results and how to read them: bench/RESULTS.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cli, cpuSeconds, fail, fmt, log, machine, numbers as list, parseFlags, root, threadCpuSeconds as readThreads } from './lib.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'bin', 'lockbench.js');
 const micro = join(root, 'bench', 'micro-memory.js');
 
 const TARGET_PER_WORKER = 1_000_000;
@@ -40,60 +38,21 @@ function usage() {
 
 function parseArgs(argv) {
   const args = { only: undefined, seconds: undefined, users: undefined, workers: WORKERS, runs: 3, keep: false, list: false };
-  const list = (value, name) => {
-    const xs = String(value ?? '').split(',').map(Number);
-    if (xs.length === 0 || xs.some((x) => !Number.isFinite(x) || x <= 0)) fail(`${name} needs positive numbers, got ${value}`);
-    return xs;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.includes('=') ? a.split(/=(.*)/s) : [a, undefined];
-    const value = () => inline ?? argv[++i];
-    if (flag === '--only') args.only = value().split(',').filter(Boolean);
-    else if (flag === '--seconds') args.seconds = list(value(), '--seconds');
-    else if (flag === '--users') args.users = list(value(), '--users').map(Math.round);
-    else if (flag === '--workers') args.workers = list(value(), '--workers')[0];
-    else if (flag === '--runs') args.runs = list(value(), '--runs')[0];
-    else if (flag === '--keep') args.keep = true;
-    else if (flag === '--list') args.list = true;
-    else if (flag === '--help' || flag === '-h') {
-      console.log(usage());
-      process.exit(0);
-    } else fail(`unknown argument ${a}\n${usage()}`);
-  }
+  parseFlags(argv, usage, {
+    '--only': (value) => (args.only = value.split(',').filter(Boolean)),
+    '--seconds': (value) => (args.seconds = list(value, '--seconds')),
+    '--users': (value) => (args.users = list(value, '--users').map(Math.round)),
+    '--workers': (value) => (args.workers = list(value, '--workers')[0]),
+    '--runs': (value) => (args.runs = list(value, '--runs')[0]),
+    '--keep': () => (args.keep = true),
+    '--list': () => (args.list = true),
+  });
   return args;
-}
-
-function fail(message) {
-  console.error(message);
-  process.exit(2);
 }
 
 // ---------------------------------------------------------------- helpers
 
-const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
 const mib = (kib) => (kib === undefined ? '–' : `${(kib / 1024).toFixed(0)} MiB`);
-const log = (line) => process.stderr.write(`${line}\n`);
-
-function machine() {
-  let model = cpus()[0]?.model ?? 'unknown';
-  try {
-    model = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? model;
-  } catch {
-    /* not Linux */
-  }
-  const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim() || String(cpus().length);
-  let load = '';
-  try {
-    load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  } catch {
-    /* not Linux */
-  }
-  const git = (...a) => spawnSync('git', a, { cwd: root, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const dirty = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
-  const tree = `${git('rev-parse', '--short', 'HEAD') || '?'}${dirty ? ` + ${dirty} uncommitted file(s) under src/` : ''}`;
-  return { nproc, node: process.version, cpu: model, loadavg: load, tree };
-}
 
 /** VmRSS and VmHWM (KiB) and CPU seconds (utime+stime) of `pid`, or undefined once it is gone. */
 function readProc(pid) {
@@ -102,26 +61,8 @@ function readProc(pid) {
     const rss = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
     const hwm = Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1]);
     if (!Number.isFinite(rss)) return undefined; // exiting: the memory fields are gone
-    // fields after the ")" of comm: state is field 3, utime 14, stime 15
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
-    return { rss, hwm, cpuSeconds };
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU seconds per thread of `pid` (tid → s), or undefined once it is gone. */
-function readThreads(pid) {
-  try {
-    const out = new Map();
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
-    }
-    return out;
+    const cpu = cpuSeconds(pid);
+    return Number.isNaN(cpu) ? undefined : { rss, hwm, cpuSeconds: cpu };
   } catch {
     return undefined;
   }
@@ -223,7 +164,7 @@ async function runCeiling({ seconds, users, workers, keep }) {
     // what a worker thread does per second of CPU it actually got (robust to a shared, busy machine)
     cyclesPerWorkerCpuSecond: acquired / workerCpuSeconds,
     mainThreadCpu: threadCpu.length ? threads.get(String(child.pid)) : undefined,
-    loadavg: machine().loadavg,
+    loadavg: machine().load,
     warnings: report.warnings ?? [],
     environment: report.environment,
   };
@@ -329,7 +270,7 @@ try {
 
 const m = machine();
 console.log(`# lockbench benchmarks\n`);
-console.log(`${new Date().toISOString()} · ${m.nproc} cores (nproc) · ${m.cpu} · node ${m.node} · tree ${m.tree} · load average before: ${m.loadavg}\n`);
+console.log(`${new Date().toISOString()} · ${m.nproc} cores (nproc) · ${m.cpu} · node ${m.node} · tree ${m.tree} · load average before: ${m.load}\n`);
 for (const name of names) {
   const { table, results } = await BENCHMARKS[name].run(args);
   console.log(`## ${name}\n\n${BENCHMARKS[name].what}\n\n${table}\n`);

@@ -26,11 +26,12 @@
 // The server fsyncs its transaction log as in production unless --no-fsync.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import zookeeper from 'node-zookeeper-client';
+import { fail, findBinary, formatNumber as fmt, freePort, log, oneOrMoreOf as list, parseFlags } from './lib.js';
 
 const JAR = '/usr/share/java/zookeeper.jar';
 const KEY_SETS = { many: 10_000, hot: 4 };
@@ -99,51 +100,19 @@ function usage() {
 
 function parseArgs(argv) {
   const args = { seconds: 10, clients: [1, 16, 64], keys: ['many', 'hot'], modes: ['blocking', 'try'], fsync: true };
-  const list = (value, allowed) => {
-    const items = String(value ?? '').split(',').filter(Boolean);
-    const bad = items.find((item) => !allowed.includes(item));
-    if (items.length === 0 || bad) fail(`expected some of ${allowed.join(', ')}, got ${value}`);
-    return items;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
-    const value = () => inline ?? argv[++i];
-    if (flag === '--seconds') args.seconds = Number(value());
-    else if (flag === '--clients') args.clients = String(value()).split(',').map(Number);
-    else if (flag === '--keys') args.keys = list(value(), Object.keys(KEY_SETS));
-    else if (flag === '--modes') args.modes = list(value(), Object.keys(RETRY));
-    else if (flag === '--no-fsync') args.fsync = false;
-    else if (flag === '--help' || flag === '-h') {
-      console.log(usage());
-      process.exit(0);
-    } else fail(`unknown argument ${argv[i]}\n${usage()}`);
-  }
+  parseFlags(argv, usage, {
+    '--seconds': (value) => (args.seconds = Number(value)),
+    '--clients': (value) => (args.clients = String(value).split(',').map(Number)),
+    '--keys': (value) => (args.keys = list(value, Object.keys(KEY_SETS))),
+    '--modes': (value) => (args.modes = list(value, Object.keys(RETRY))),
+    '--no-fsync': () => (args.fsync = false),
+  });
   if (!(args.seconds > 0)) fail('--seconds needs a number > 0');
   if (args.clients.some((c) => !Number.isInteger(c) || c < 1)) fail('--clients needs positive integers');
   return args;
 }
 
-function fail(message) {
-  console.error(message);
-  process.exit(2);
-}
-
-function log(message) {
-  process.stderr.write(`${message}\n`);
-}
-
 // ---------------------------------------------------------------- the server
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function fourLetterWord(port, word) {
   return new Promise((resolve) => {
@@ -157,7 +126,7 @@ function fourLetterWord(port, word) {
 }
 
 async function startServer({ fsync }) {
-  const java = spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).stdout.trim();
+  const java = findBinary('java');
   if (!java || spawnSync('test', ['-f', JAR]).status !== 0) fail(`java and ${JAR} are needed (Debian package zookeeper; scripts/install-backends.sh installs it)`);
   const dir = mkdtempSync(join(tmpdir(), 'lockbench-bench-zookeeper-'));
   mkdirSync(join(dir, 'data'));
@@ -262,7 +231,6 @@ async function raw(server, { chains, keys, seconds }) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const server = await startServer(args);
   log(`zookeeper ${server.version} on ${server.connect} (fsync ${args.fsync ? 'on' : 'off'})`);
   const rows = [];

@@ -6,15 +6,24 @@
  * the fence table, a server killed mid-run, an unreachable server and the
  * built-in mysql scenario through the CLI.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mysqlBackendFactory } from '../../src/backends/mysql/index.js';
 import { lockName } from '../../src/backends/mysql/lock-name.js';
 import type { BackendContext, LockBackend } from '../../src/backends/types.js';
 import { monotonicMs, sleep } from '../../src/clock.js';
 import { BackendUnavailableError } from '../../src/errors.js';
-import type { Report } from '../../src/report/index.js';
+import {
+  expectGrantsFrom,
+  expectLostLeasesReport,
+  expectOutageReport,
+  expectUnreachableExit,
+  outageDuringRun,
+  outageScenario,
+  readReport,
+  skipUnlessServer,
+} from '../helpers/backend-cli.js';
 import { runCli, tempDir, writeScenario } from '../helpers/cli.js';
 import { mariadbMissing, startMariadbServer, type MariadbServer, type MariadbUser } from '../helpers/mariadb-server.js';
 import { accountedArrivals } from '../helpers/run.js';
@@ -93,19 +102,12 @@ function quote(text: string): string {
 }
 
 describe('mysql backend', () => {
-  let skipReason: string | undefined;
+  const skipIfUnavailable = skipUnlessServer(ensureServer);
   const open: LockBackend[] = [];
 
-  beforeAll(async () => {
-    skipReason = (await ensureServer())?.skip;
-  });
   afterAll(async () => {
     await Promise.all(open.map((backend) => backend.close()));
   });
-
-  function skipIfUnavailable(context: TestContext): void {
-    if (skipReason) context.skip(skipReason);
-  }
 
   async function connected(overrides: Partial<MysqlSpec> = {}, context?: BackendContext): Promise<LockBackend> {
     const backend = await createMysql(overrides, context);
@@ -336,35 +338,16 @@ drain: 3s
     for (const id of killed) await server!.sql(`KILL CONNECTION ${id}`);
     const result = await running;
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
-    expect(report.totals.lostLeases).toBeGreaterThanOrEqual(killed.length);
-    expect(report.backend.stats?.['leases lost with their connection']).toBe(report.totals.lostLeases);
     // A KILLed holder's lock is free on the server at once, while its client is
     // still inside its 400 ms critical section: a waiter granted then overlaps
     // with it. That is the hazard of connection-scoped locks (fences catch it);
     // every such overlap involves one of the killed holders.
-    expect(report.totals.violations).toBeLessThanOrEqual(killed.length);
-    expect(report.totals.expired, 'no ttl: nothing expires').toBe(0);
-    expect(report.totals.acquired).toBeGreaterThan(report.totals.lostLeases);
-    expect(accountedArrivals(report)).toBe(report.totals.arrivals);
-    expect(String(report.backend.notes), 'the report says there is no TTL').toMatch(/no TTL/);
+    expectLostLeasesReport(readReport(out), { lost: killed.length, lostStat: 'leases lost with their connection', maxViolations: killed.length });
   });
 });
 
 describe('mysql through the CLI', () => {
-  let skipReason: string | undefined;
-
-  beforeAll(async () => {
-    skipReason = (await ensureServer())?.skip;
-  });
-
-  function skipIfUnavailable(context: TestContext): void {
-    if (skipReason) context.skip(skipReason);
-  }
-
-  function readReport(dir: string): Report {
-    return JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-  }
+  const skipIfUnavailable = skipUnlessServer(ensureServer);
 
   it('exits 3 with one line naming host:port, not the password, when the server is unreachable', async () => {
     const file = writeScenario(`
@@ -374,49 +357,28 @@ users: 2
 duration: 1s
 `);
     const result = await runCli(['run', file, '--quiet', '--out', tempDir()]);
-    expect(result.code, result.stderr).toBe(3);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines, result.stderr).toHaveLength(1);
-    expect(lines[0]).toContain(`127.0.0.1:${deadPort}`);
-    expect(result.stderr + result.stdout).not.toContain(PASSWORD);
+    expectUnreachableExit(result, `127.0.0.1:${deadPort}`, [PASSWORD]);
   });
 
   it('completes a run when the server is killed and restarted mid-run: errors counted, report written', async (context) => {
     skipIfUnavailable(context);
-    const file = writeScenario(`
-name: mysql-killed
-seed: 9
-backend: { type: mysql, url: "${server!.url(USER)}", connectTimeout: 1s }
-workers: 2
-phases: [{ duration: 7s, rate: 150 }]
-resources: { count: 200 }
-lock: { acquireTimeout: 1s, retry: { strategy: exponential-jitter, base: 5ms, max: 50ms } }
-hold: 5ms
-drain: 3s
-`);
+    const file = writeScenario(outageScenario('mysql-killed', `{ type: mysql, url: "${server!.url(USER)}", connectTimeout: 1s }`, '7s'));
     const out = tempDir();
     const running = runCli(['run', file, '--quiet', '--format', 'json,md', '--out', out], { timeoutMs: 60_000 });
-    await waitUntil(async () => (await benchConnections()) > 1, 15_000, 'the run to connect');
-    const runStartedAt = monotonicMs();
-    await sleep(1_500);
-    await server!.kill();
-    const killedAfterS = (monotonicMs() - runStartedAt) / 1000;
-    await sleep(1_500);
-    await server!.start();
+    const killedAfterS = await outageDuringRun({
+      connected: async () => (await benchConnections()) > 1,
+      kill: () => server!.kill(),
+      restart: () => server!.start(),
+      upMs: 1_500,
+      downMs: 1_500,
+    });
     const result = await running;
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(join(out, 'summary.md'))).toBe(true);
-    const report = readReport(out);
-    expect(report.totals.errors, 'operations failed while the server was down').toBeGreaterThan(0);
-    expect(report.totals.acquired).toBeGreaterThan(0);
-    expect(report.totals.violations).toBe(0);
+    const report = expectOutageReport(out, `mysql 127.0.0.1:${server!.port}`);
     expect(accountedArrivals(report)).toBe(report.totals.arrivals);
-    expect(report.backend.outages?.length, 'the outage is in the report').toBeGreaterThanOrEqual(1);
-    expect(report.warnings.join('\n')).toContain(`mysql 127.0.0.1:${server!.port}`);
     expect(JSON.stringify(report)).not.toContain(PASSWORD);
-    // locks were granted again after the restart
-    const afterRestart = report.series.filter((point) => point.t >= Math.ceil(killedAfterS + 3));
-    expect(afterRestart.reduce((sum, point) => sum + point.acquired, 0), JSON.stringify(report.series)).toBeGreaterThan(0);
+    expectGrantsFrom(report, Math.ceil(killedAfterS + 3));
   });
 
   it('runs the built-in mysql/wallet-closed scenario against MYSQL_URL', async (context) => {

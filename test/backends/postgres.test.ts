@@ -6,16 +6,25 @@
  * killed and restarted mid-run, an unreachable server and the built-in
  * postgres scenario through the CLI.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { defaultPoolSize, postgresBackendFactory } from '../../src/backends/postgres/index.js';
 import { advisoryLockId } from '../../src/backends/postgres/key-hash.js';
 import type { BackendContext, LockBackend } from '../../src/backends/types.js';
 import { monotonicMs, sleep } from '../../src/clock.js';
 import { BackendUnavailableError } from '../../src/errors.js';
-import type { Report } from '../../src/report/index.js';
+import {
+  expectGrantsFrom,
+  expectLostLeasesReport,
+  expectOutageReport,
+  expectUnreachableExit,
+  outageDuringRun,
+  outageScenario,
+  readReport,
+  skipUnlessServer,
+} from '../helpers/backend-cli.js';
 import { runCli, tempDir, writeScenario } from '../helpers/cli.js';
 import { postgresMissing, startPostgresServer, type PostgresServer } from '../helpers/postgres-server.js';
 import { accountedArrivals } from '../helpers/run.js';
@@ -99,19 +108,12 @@ async function waitersOn(key: string): Promise<number> {
 }
 
 describe('postgres backend', () => {
-  let skipReason: string | undefined;
+  const skipIfUnavailable = skipUnlessServer(ensureServer);
   const open: LockBackend[] = [];
 
-  beforeAll(async () => {
-    skipReason = (await ensureServer())?.skip;
-  });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((backend) => backend.close()));
   });
-
-  function skipIfUnavailable(context: TestContext): void {
-    if (skipReason) context.skip(skipReason);
-  }
 
   async function connected(overrides: Partial<PostgresSpec> = {}, context?: BackendContext): Promise<LockBackend> {
     const backend = await createPostgres(overrides, context);
@@ -301,19 +303,7 @@ describe('postgres backend', () => {
 });
 
 describe('postgres through the CLI', () => {
-  let skipReason: string | undefined;
-
-  beforeAll(async () => {
-    skipReason = (await ensureServer())?.skip;
-  });
-
-  function skipIfUnavailable(context: TestContext): void {
-    if (skipReason) context.skip(skipReason);
-  }
-
-  function readReport(dir: string): Report {
-    return JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-  }
+  const skipIfUnavailable = skipUnlessServer(ensureServer);
 
   it('exits 3 with one line naming host:port, not the password, when the server is unreachable', async () => {
     const file = writeScenario(`
@@ -323,11 +313,7 @@ users: 2
 duration: 1s
 `);
     const result = await runCli(['run', file, '--quiet', '--out', tempDir()]);
-    expect(result.code, result.stderr).toBe(3);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines, result.stderr).toHaveLength(1);
-    expect(lines[0]).toContain(`127.0.0.1:${deadPort}`);
-    expect(result.stderr + result.stdout).not.toContain(PASSWORD);
+    expectUnreachableExit(result, `127.0.0.1:${deadPort}`, [PASSWORD]);
   });
 
   it('counts holders terminated mid-run as lost leases; a successor overlapping one is a violation', async (context) => {
@@ -356,53 +342,30 @@ drain: 3s
     const result = await running;
     expect(result.code, result.stderr).toBe(0);
     const report = readReport(out);
-    expect(report.totals.lostLeases).toBeGreaterThanOrEqual(terminated.length);
-    expect(report.backend.stats?.['connections lost']).toBe(report.totals.lostLeases);
     // the terminated holder is still in its critical section when the next one is granted:
     // ground truth sees two holders, at most one overlap per lost lease (hold 400 ms, constant)
-    expect(report.totals.violations).toBeLessThanOrEqual(report.totals.lostLeases);
-    expect(report.totals.expired, 'no ttl: nothing expires').toBe(0);
-    expect(report.totals.acquired).toBeGreaterThan(report.totals.lostLeases);
-    expect(accountedArrivals(report)).toBe(report.totals.arrivals);
-    expect(String(report.backend.notes), 'the report says there is no TTL').toMatch(/no TTL/);
+    expectLostLeasesReport(report, { lost: terminated.length, lostStat: 'connections lost', maxViolations: report.totals.lostLeases });
   });
 
   it('completes a run when the server is killed and restarted mid-run: errors counted, report written', async (context) => {
     skipIfUnavailable(context);
-    const file = writeScenario(`
-name: pg-killed
-seed: 9
-backend: { type: postgres, url: "${server!.url}", connectTimeout: 1s }
-workers: 2
-phases: [{ duration: 8s, rate: 150 }]
-resources: { count: 200 }
-lock: { acquireTimeout: 1s, retry: { strategy: exponential-jitter, base: 5ms, max: 50ms } }
-hold: 5ms
-drain: 3s
-`);
+    const file = writeScenario(outageScenario('pg-killed', `{ type: postgres, url: "${server!.url}", connectTimeout: 1s }`, '8s'));
     const out = tempDir();
     const running = runCli(['run', file, '--quiet', '--format', 'json,md', '--out', out], { timeoutMs: 60_000 });
-    await waitUntil(async () => (await lockbenchConnections()) > 1, 15_000, 'the run to connect');
-    const runStartedAt = monotonicMs();
-    await sleep(1_500);
-    await server!.kill();
-    const killedAfterS = (monotonicMs() - runStartedAt) / 1000;
-    // down for over 2 s: at least one whole second of the series has errors and no grant
-    await sleep(2_500);
-    await server!.restart();
+    const killedAfterS = await outageDuringRun({
+      connected: async () => (await lockbenchConnections()) > 1,
+      kill: () => server!.kill(),
+      restart: () => server!.restart(),
+      upMs: 1_500,
+      // down for over 2 s: at least one whole second of the series has errors and no grant
+      downMs: 2_500,
+    });
     const result = await running;
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(join(out, 'summary.md'))).toBe(true);
-    const report = readReport(out);
-    expect(report.totals.errors, 'operations failed while the server was down').toBeGreaterThan(0);
-    expect(report.totals.acquired).toBeGreaterThan(0);
-    expect(report.totals.violations).toBe(0);
+    const report = expectOutageReport(out, 'postgres 127.0.0.1:');
     expect(accountedArrivals(report)).toBe(report.totals.arrivals);
-    expect(report.backend.outages?.length, 'the outage is in the report').toBeGreaterThanOrEqual(1);
-    expect(report.warnings.join('\n')).toContain('postgres 127.0.0.1:');
-    // locks were granted again after the restart
-    const afterRestart = report.series.filter((point) => point.t >= Math.ceil(killedAfterS + 4));
-    expect(afterRestart.reduce((sum, point) => sum + point.acquired, 0), JSON.stringify(report.series)).toBeGreaterThan(0);
+    expectGrantsFrom(report, Math.ceil(killedAfterS + 4));
   });
 
   it('runs the built-in postgres/wallet-closed scenario against POSTGRES_URL', async (context) => {

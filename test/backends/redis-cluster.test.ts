@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi, type TestContext } from 'vitest';
 import { redisClusterBackendFactory } from '../../src/backends/redis/cluster.js';
 import type { BackendContext, Lease, LockBackend } from '../../src/backends/types.js';
-import type { Report } from '../../src/report/index.js';
+import { readReport } from '../helpers/backend-cli.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { keySlot, RedisCluster, redisClusterMissing } from '../helpers/redis-cluster.js';
 import { accountedArrivals } from '../helpers/run.js';
@@ -215,7 +215,7 @@ describe('redis-cluster backend: slots', () => {
       env: { REDIS_CLUSTER_URLS: cluster!.urls.join(',') },
     });
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    const report = readReport(out);
     expect(report.backend.type).toBe('redis-cluster');
     expect(report.totals.acquired).toBeGreaterThan(100);
     expect(report.totals.errors).toBe(0);

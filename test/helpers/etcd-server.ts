@@ -1,7 +1,7 @@
 /** etcd servers for tests: one member on free loopback ports, a throwaway data dir, killed after. */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { findBinary, freePort, missingServer, removeDir, ServerProcess, throwawayDir } from './server-process.js';
+import { findBinary, freePorts, missingServer, removeDir, ServerProcess, startInDir, throwawayDir } from './server-process.js';
 
 /**
  * Raft timings of the test server: a 500 ms election timeout makes etcd's
@@ -70,15 +70,6 @@ export function etcdMissing(): { skip: string } | undefined {
 
 /** Starts one etcd member on free client and peer ports. */
 export async function startEtcdServer(): Promise<EtcdServer> {
-  const port = await freePort();
-  let peerPort = await freePort();
-  while (peerPort === port) peerPort = await freePort();
-  const server = new EtcdServer(port, peerPort, throwawayDir('etcd'));
-  try {
-    await server.start();
-  } catch (error) {
-    removeDir(server.dir);
-    throw error;
-  }
-  return server;
+  const [port, peerPort] = await freePorts(2);
+  return startInDir(new EtcdServer(port, peerPort, throwawayDir('etcd')));
 }

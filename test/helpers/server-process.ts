@@ -47,6 +47,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** `count` distinct loopback ports nothing listens on right now. */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
 /** True once something accepts TCP connections on 127.0.0.1:port. */
 export function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -75,6 +82,17 @@ export function throwawayDir(label: string): string {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Starts `server`; removes its throwaway `dir` when it does not start. */
+export async function startInDir<T extends ServerProcess & { readonly dir: string }>(server: T): Promise<T> {
+  try {
+    await server.start();
+  } catch (error) {
+    removeDir(server.dir);
+    throw error;
+  }
+  return server;
 }
 
 export interface ServerProcessOptions {

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { findBinary, freePort, missingServer, removeDir, ServerProcess, throwawayDir } from './server-process.js';
+import { findBinary, freePort, missingServer, removeDir, ServerProcess, startInDir, throwawayDir } from './server-process.js';
 
 /** Where Debian's zookeeper package puts the server classes. */
 export const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
@@ -112,12 +112,5 @@ export class ZooKeeperServer extends ServerProcess {
 
 /** Starts one server on a free port with a fresh data dir. */
 export async function startZooKeeper(): Promise<ZooKeeperServer> {
-  const server = new ZooKeeperServer(await freePort(), throwawayDir('zookeeper'));
-  try {
-    await server.start();
-  } catch (error) {
-    removeDir(server.dir);
-    throw error;
-  }
-  return server;
+  return startInDir(new ZooKeeperServer(await freePort(), throwawayDir('zookeeper')));
 }
