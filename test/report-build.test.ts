@@ -82,7 +82,15 @@ describe('buildReport: the rest of report.json', () => {
     const report = build(makeMeasurements({ totals: totals({ violations: 1 }), safety: { overlaps: 1, examples } }));
     expect(report.totals.cancelled).toBe(0);
     expect(report.totals.violations).toBe(1);
-    expect(report.safety).toEqual({ checked: true, method: 'holder-counter', overlaps: 1, examples });
+    expect(report.safety).toEqual({
+      checked: true,
+      method: 'interval-overlap',
+      overlaps: 1,
+      overlapMs: 0,
+      overlapsCounted: true,
+      examples,
+      violations: { overlaps: 1, oversells: 0, doubleBookings: 0, lostUpdates: 0, negativeBalances: 0, staleWritesAccepted: 0 },
+    });
   });
 
   it('marks the generator saturated when a worker crosses a limit', () => {

@@ -18,9 +18,10 @@ describe('series.csv', () => {
   it('has one row per second with the phase it began in, latencies in ms', () => {
     const lines = formatSeriesCsv(report()).trimEnd().split('\n');
     expect(lines[0]).toBe(SERIES_CSV_COLUMNS.join(','));
-    expect(lines[0]).toBe('t,phase,arrivals,acquired,failed,timeouts,errors,inFlight,waiters,p50Ms,p99Ms');
+    expect(lines[0]).toBe('t,phase,arrivals,acquired,failed,timeouts,errors,inFlight,waiters,p50Ms,p99Ms,attempts,rejected,breakerOpen');
     expect(lines).toHaveLength(11);
-    expect(lines[1]).toBe('0,warmup,990,980,10,10,0,25,20,20.1,118');
+    // the fixture's series predates attempts and breakers: those cells stay empty
+    expect(lines[1]).toBe('0,warmup,990,980,10,10,0,25,20,20.1,118,,,');
     expect(lines[5]).toMatch(/^4,sustained,/);
   });
 

@@ -33,7 +33,7 @@ export function spread(count: number, fromMicros: number, toMicros: number, tail
 export function totals(overrides: Partial<Totals> = {}): Totals {
   return {
     arrivals: 9_900, attempts: 12_000, acquired: 9_800, failed: 100, timeouts: 100, errors: 0, dropped: 0, cancelled: 0,
-    contended: 3_000, released: 9_800, expired: 0, renewals: 0, lostLeases: 0, violations: 0,
+    contended: 3_000, released: 9_800, expired: 0, renewals: 0, lostLeases: 0, violations: 0, rejected: 0, partialReleases: 0,
     ...overrides,
   };
 }

@@ -314,6 +314,12 @@ describe('REPORT_METRIC_PATHS', () => {
     expect(REPORT_METRIC_PATHS).toContain('durationMs');
     expect(REPORT_METRIC_PATHS).toContain('queueing.completionRate');
     expect(REPORT_METRIC_PATHS).toContain('safety.overlaps');
-    expect(REPORT_METRIC_PATHS).toHaveLength(4 * 11 + 14 + 4 + 8 + 1 + 3);
+    expect(REPORT_METRIC_PATHS).toContain('safety.resource.oversells');
+    expect(REPORT_METRIC_PATHS).toContain('safety.violations.staleWritesAccepted');
+    expect(REPORT_METRIC_PATHS).toContain('retries.attemptsPerAcquisition');
+    expect(REPORT_METRIC_PATHS).toContain('faults.crashes.blockedMeanMs');
+    // latency, 16 totals, rates, queueing, durationMs, 3 counted lists and safety.overlapMs, safety.violations.*,
+    // safety.resource.*, retries (3 + perGrant/perFailure × 6), faults.crashes.*
+    expect(REPORT_METRIC_PATHS).toHaveLength(4 * 11 + 16 + 4 + 8 + 1 + 3 + 1 + 6 + 18 + 3 + 12 + 4);
   });
 });

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { isMainThread } from 'node:worker_threads';
+import { importOwn } from '../lazy-import.js';
 import type { BackendSpec } from '../scenario/types.js';
 import { loadModuleBackend } from './module.js';
 import type { BackendContext, BackendFactory, LockBackend } from './types.js';
@@ -12,18 +11,6 @@ export interface ResolvedBackend {
 }
 
 type BuiltInType = Exclude<BackendSpec['type'], 'module'>;
-
-/**
- * Loads one of our own modules lazily. From dist/ (every real run) that is a
- * plain import(). Under the test runner the sources are .ts: the main thread
- * imports them through vitest, but a worker thread started with `--import tsx`
- * on Node 20 can only require() a .ts file, not import() it.
- */
-const fromSourceInWorker = import.meta.url.endsWith('.ts') && !isMainThread;
-async function loadOwn<T>(specifier: string): Promise<T> {
-  if (fromSourceInWorker) return createRequire(import.meta.url)(specifier.replace(/\.js$/, '.ts')) as T;
-  return (await import(specifier)) as T;
-}
 
 /**
  * Built-in backends, each loaded only when a scenario uses it: a memory run
@@ -41,7 +28,7 @@ const BUILT_IN: Record<BuiltInType, () => Promise<BackendFactory>> = {
 };
 
 function factoryOf(specifier: string, exportName: string): () => Promise<BackendFactory> {
-  return async () => (await loadOwn<Record<string, BackendFactory>>(specifier))[exportName];
+  return async () => (await importOwn<Record<string, BackendFactory>>(specifier, import.meta.url))[exportName];
 }
 
 /** Finds the factory of `spec.type` (loading a user's module for `module`). */

@@ -3,6 +3,32 @@ import { formatDuration } from '../scenario/index.js';
 import { formatCount } from '../report/index.js';
 import { distributionMean, expectedArrivals, scheduleDurationMs } from '../workload/index.js';
 
+/** What the scenario protects and breaks: its resource, its keys per request, its faults. */
+function safetyLines(scenario: ResolvedScenario): string[] {
+  const lines: string[] = [];
+  const { resource, lock } = scenario;
+  if (lock.keys) {
+    lines.push(
+      lock.keys.type === 'count'
+        ? `  ${lock.keys.count} keys per request, in ascending id order, all or nothing`
+        : `  hierarchy ${lock.keys.levels.map((level) => `${level.name} (${formatCount(level.count)})`).join(' → ')}, locked top down`,
+    );
+  }
+  if (resource) {
+    const what =
+      resource.type === 'inventory'
+        ? ` (stock ${formatCount(resource.stock)} per key)`
+        : resource.type === 'wallet'
+          ? ` (balance ${formatCount(resource.balance)}, debits ${resource.debit.min}–${resource.debit.max})`
+          : '';
+    lines.push(`  protected ${resource.type}${what} in ${resource.store.type}${resource.fencing ? ', fenced' : ''}`);
+  }
+  for (const fault of scenario.faults ?? []) {
+    lines.push(`  fault ${fault.type} at ${formatDuration(fault.atMs)} for ${formatDuration(fault.durationMs)} on ${Math.round(fault.fraction * 100)}%`);
+  }
+  return lines;
+}
+
 /** A few lines saying what a valid scenario will do (for `lockbench validate`). */
 export function describeScenario(file: string, scenario: ResolvedScenario): string {
   const { load } = scenario;
@@ -16,6 +42,7 @@ export function describeScenario(file: string, scenario: ResolvedScenario): stri
     `  ${loadLine}`,
     `  ${formatCount(scenario.resources.count)} keys (${scenario.resources.key}, ${scenario.resources.pick.type}); hold mean ${formatDuration(distributionMean(scenario.hold))}; ` +
       `lock ${scenario.lock.mode}, ttl ${formatDuration(scenario.lock.ttlMs)}, acquireTimeout ${formatDuration(scenario.lock.acquireTimeoutMs)}, retry ${scenario.lock.retry.strategy}`,
+    ...safetyLines(scenario),
     `  backend ${scenario.backend.type}; ${scenario.workers} worker thread${scenario.workers === 1 ? '' : 's'}; timeScale ${scenario.timeScale}` +
       (scenario.thresholds.length ? `; ${scenario.thresholds.length} threshold${scenario.thresholds.length === 1 ? '' : 's'}` : ''),
   ].join('\n');

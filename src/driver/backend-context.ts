@@ -1,5 +1,6 @@
 import type { BackendContext } from '../backends/types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
+import { lockKeySpace } from '../workload/lock-keys.js';
 
 /** What a backend is told about the run, in the coordinator (workerIndex -1) and in each worker. */
 export function backendContext(scenario: ResolvedScenario, workerIndex: number, workerCount: number): BackendContext {
@@ -7,7 +8,7 @@ export function backendContext(scenario: ResolvedScenario, workerIndex: number, 
   return {
     workerIndex,
     workerCount,
-    resourceCount: scenario.resources.count,
+    resourceCount: lockKeySpace(scenario).lockableCount,
     clientsPerWorker: Math.max(1, Math.ceil(clients / workerCount)),
     seed: scenario.seed,
   };

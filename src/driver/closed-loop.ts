@@ -26,6 +26,8 @@ export class ClosedLoop {
   ) {}
 
   async run(): Promise<void> {
+    // the go signal comes a little before the start: no user asks before it
+    await sleep(this.context.startAt - monotonicMs(), this.context.signal);
     const endAt = this.context.startAt + this.settings.durationMs;
     const drainTimer = setTimeout(this.settings.cancel, Math.max(0, endAt - monotonicMs()) + this.settings.drainMs);
     await Promise.all(this.settings.users.map((user) => this.runUser(user, endAt)));
@@ -37,6 +39,7 @@ export class ClosedLoop {
     const keyRng = createRng(settings.seed, Stream.key, user);
     const holdRng = createRng(settings.seed, Stream.hold, user);
     const thinkRng = createRng(settings.seed, Stream.think, user);
+    const amountRng = createRng(settings.seed, Stream.amount, user);
     for (let cycle = 1; !context.signal.aborted; cycle++) {
       const thinkMs = settings.thinkTime.sample(thinkRng);
       if (thinkMs > 0) await sleep(thinkMs, context.signal);
@@ -46,10 +49,21 @@ export class ClosedLoop {
       context.recorder.arrival(0);
       this.inFlight++;
       context.waiters.enter(intendedStart);
-      const resourceId = settings.keyPicker.pick(keyRng);
+      const resourceIds = settings.keysOf?.(keyRng);
+      const resourceId = resourceIds ? resourceIds[0] : settings.keyPicker.pick(keyRng);
       const holdMs = settings.hold.sample(holdRng);
+      const amount = settings.amount ? settings.amount(amountRng) : 1;
       try {
-        await runLockCycle(context, { client: user, phase: 0, resourceId, holdMs, holdComponent: settings.hold.lastComponent, intendedStart });
+        await runLockCycle(context, {
+          client: user,
+          phase: 0,
+          resourceId,
+          ...(resourceIds && { resourceIds }),
+          amount,
+          holdMs,
+          holdComponent: settings.hold.lastComponent,
+          intendedStart,
+        });
       } catch (error) {
         context.firstError ??= (error as Error).message;
       }

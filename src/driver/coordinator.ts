@@ -9,8 +9,10 @@ import type { SecondTick, WorkerMeasurements } from '../metrics/recorder.js';
 import { addTotals, emptyTotals } from '../metrics/totals.js';
 import type { RunMeasurements, Totals } from '../metrics/types.js';
 import { allocateHolderBoard } from '../safety/holder-board.js';
+import { prepareResource, tallyResource } from '../safety/resource-stores.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { createDistribution } from '../workload/distributions.js';
+import { lockKeySpace } from '../workload/lock-keys.js';
 import { phaseWindows, plannedDurationMs } from '../workload/timeline.js';
 import { backendContext } from './backend-context.js';
 import { Control, type WorkerMessage, type WorkerOutcome, type WorkerTask } from './protocol.js';
@@ -53,7 +55,9 @@ export async function runScenario(scenario: ResolvedScenario, hooks: RunHooks = 
 
   const control = new SharedArrayBuffer(Control.BYTES);
   const controlWords = new Int32Array(control, 0, Control.INT_WORDS);
-  const holders = allocateHolderBoard(scenario.resources.count);
+  const keySpace = lockKeySpace(scenario);
+  const holders = allocateHolderBoard(keySpace.lockableCount);
+  const resource = scenario.resource ? await prepareResource(scenario.resource, keySpace.stateCount) : undefined;
   const progress = new ProgressTracker(scenario, hooks.onProgress);
   const pool = new Piscina(workerPoolOptions(workerCount));
   let readyCount = 0;
@@ -87,7 +91,7 @@ export async function runScenario(scenario: ResolvedScenario, hooks: RunHooks = 
       if (message.type === 'ready' && ++readyCount === workerCount) go();
       else if (message.type === 'tick') progress.add(message.tick);
     });
-    const task: WorkerTask = { workerIndex, workerCount, scenario, backendShared, control, holders, port: port2 };
+    const task: WorkerTask = { workerIndex, workerCount, scenario, backendShared, control, holders, resource, port: port2 };
     return pool
       .run(task, { transferList: [port2] })
       .then((outcome: WorkerOutcome) => {
@@ -121,6 +125,9 @@ export async function runScenario(scenario: ResolvedScenario, hooks: RunHooks = 
     startedAtEpochMs,
     durationMs,
     interrupted,
+    overlapsCounted: !scenario.resource?.fencing,
+    faultCount: scenario.faults?.length ?? 0,
+    ...(scenario.resource && { resource: await tallyResource(scenario.resource, keySpace.stateCount, resource) }),
   });
 }
 

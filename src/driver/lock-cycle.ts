@@ -3,9 +3,15 @@ import { monotonicMs, sleep } from '../clock.js';
 import type { RunRecorder } from '../metrics/recorder.js';
 import type { WaiterGauge } from '../metrics/waiter-gauge.js';
 import type { HolderBoard } from '../safety/holder-board.js';
-import type { LockSpec } from '../scenario/types.js';
+import { nextValue } from '../safety/resource-model.js';
+import type { ResourceStore } from '../safety/resource-store.js';
+import type { LockSpec, ResourceSpec } from '../scenario/types.js';
 import type { Distribution, KeyPicker, Rng } from '../workload/types.js';
-import { retryDelayMs } from './retry.js';
+import { acquireWithRetry, releaseLease, type AcquireOutcome } from './acquire.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import { enterBoard, fenceOf, holdThroughFaults, leaveBoard, recordCrash, recordWrite, writeResource } from './critical-section.js';
+import type { FaultPlan } from './fault-plan.js';
+import { Renewal } from './renewal.js';
 
 /** What every lock cycle of one worker shares. */
 export interface CycleContext {
@@ -21,6 +27,17 @@ export interface CycleContext {
   readonly retryRng: Rng;
   /** requests waiting for a lock: entered at arrival (by the loop), left here at grant/failure */
   readonly waiters: WaiterGauge;
+  /**
+   * The protected state; absent = the critical section only holds the lock (and pays nothing for it).
+   * Ids from `offset` carry state (the leaves of a hierarchy; all ids otherwise), at store id − offset.
+   */
+  readonly resource?: { readonly spec: ResourceSpec; readonly store: ResourceStore; readonly offset: number };
+  /** client faults on this run's clock; absent = none */
+  readonly faults?: FaultPlan;
+  /** this worker's circuit breaker (retry strategy circuit-breaker) */
+  readonly breaker?: CircuitBreaker;
+  /** overlapping holders are violations, unless a fencing store neutralises them */
+  readonly overlapsCount: boolean;
   /** the first backend error message, for the report's warnings */
   firstError?: string;
 }
@@ -30,6 +47,10 @@ export interface LoadShareSettings {
   readonly seed: number;
   readonly keyPicker: KeyPicker;
   readonly hold: Distribution;
+  /** the ids one request locks, ascending (lock.keys: several, or a hierarchy); absent = the one picked id */
+  readonly keysOf?: (rng: Rng) => number[];
+  /** the amount a request moves (a wallet debit); absent = 1 */
+  readonly amount?: (rng: Rng) => number;
   /** after the load ends, how long in-flight and backlogged requests may take */
   readonly drainMs: number;
   /** aborts the context's signal: the drain is over or the run was stopped */
@@ -42,28 +63,33 @@ export interface LockRequest {
   readonly client: number;
   readonly phase: number;
   readonly resourceId: number;
+  /** mode multi: every resource id of the request, ascending (the global lock order) */
+  readonly resourceIds?: readonly number[];
   readonly holdMs: number;
   readonly holdComponent: number;
   /** intended start on the shared monotonic clock (latency is measured from here) */
   readonly intendedStart: number;
+  /** what the request moves in the protected state (a wallet debit); 1 otherwise */
+  readonly amount: number;
 }
-
-type AcquireOutcome = 'granted' | 'timeouts' | 'errors' | 'cancelled';
 
 /**
  * acquire (with the retry policy, within acquireTimeout) → critical section
- * (hold, renewals) → release, recording every step. The caller has already
- * entered the request in `waiters`; this takes it out at grant or failure.
+ * (read the protected state, hold with renewals, write) → release, recording every
+ * step. The caller has already entered the request in `waiters`; this takes it out
+ * at grant or failure.
  */
 export async function runLockCycle(context: CycleContext, request: LockRequest): Promise<void> {
+  if (request.resourceIds) return runMultiCycle(context, request, request.resourceIds);
   const { recorder, lock } = context;
   const { phase } = request;
-  const key = context.keyOf(request.resourceId);
+  const id = request.resourceId;
   const firstAttempt = monotonicMs();
   let lease: Lease | null = null;
   let outcome: AcquireOutcome = 'granted';
-  if (lock.mode === 'single') {
-    ({ lease, outcome } = await acquireWithRetry(context, key, phase, firstAttempt));
+  let attempts = 0;
+  if (lock.mode !== 'none') {
+    ({ lease, outcome, attempts } = await acquireWithRetry(context, context.keyOf(id), phase, firstAttempt + lock.acquireTimeoutMs));
   }
   const grantedAt = monotonicMs();
   context.waiters.leave(grantedAt);
@@ -72,99 +98,107 @@ export async function runLockCycle(context: CycleContext, request: LockRequest):
     return;
   }
   if (outcome !== 'granted') {
-    recorder.failed(phase, outcome, grantedAt - request.intendedStart);
+    recorder.failed(phase, outcome, grantedAt - request.intendedStart, attempts);
     return;
   }
-  recorder.granted(phase, grantedAt - request.intendedStart, grantedAt - firstAttempt);
+  recorder.granted(phase, grantedAt - request.intendedStart, grantedAt - firstAttempt, attempts);
 
-  const overlapsWith = context.holders.enter(request.resourceId, request.client);
-  if (overlapsWith >= 0) {
-    recorder.violation(phase, { key, holders: [String(overlapsWith), String(request.client)], atMs: grantedAt - context.startAt });
-  }
-  const stopRenewal = lease ? startRenewal(context, lease, phase) : undefined;
-  if (request.holdMs > 0) await sleep(request.holdMs, context.signal);
-  stopRenewal?.();
-  context.holders.leave(request.resourceId);
+  const slot = enterBoard(context, request, id, grantedAt);
+  const renewal = lease ? Renewal.start(context, lease, phase) : undefined;
+  const fence = fenceOf(lease);
+  const current = context.resource ? await context.resource.store.read(id - context.resource.offset, fence) : 0;
+  if (context.faults) {
+    const crash = await holdThroughFaults(context, request, renewal && ((paused) => (paused ? renewal.suspend() : renewal.resume())));
+    if (crash) {
+      renewal?.stop();
+      leaveBoard(context, request, id, slot, monotonicMs(), true);
+      recordCrash(context, request, id, lease);
+      return;
+    }
+  } else if (request.holdMs > 0) await sleep(request.holdMs, context.signal);
+  if (context.resource) await writeResource(context, request, id - context.resource.offset, fence, current);
+  renewal?.stop();
+  leaveBoard(context, request, id, slot, monotonicMs());
   if (lease) await releaseLease(context, lease, phase);
   const releasedAt = monotonicMs();
   recorder.held(phase, request.holdComponent, releasedAt - grantedAt, releasedAt - request.intendedStart);
 }
 
-async function acquireWithRetry(
-  context: CycleContext,
-  key: string,
-  phase: number,
-  firstAttempt: number,
-): Promise<{ lease: Lease | null; outcome: AcquireOutcome }> {
-  const { backend, lock, recorder, signal } = context;
-  const deadline = firstAttempt + lock.acquireTimeoutMs;
-  // no retry policy: one attempt that queues inside the backend (if it can) for the whole budget
-  const queued = lock.retry.strategy === 'none';
-  for (let attempt = 0; ; attempt++) {
-    recorder.count(phase, 'attempts');
-    let lease: Lease | null;
-    try {
-      lease = await backend.acquire(key, { ttlMs: lock.ttlMs, waitMs: queued ? Math.max(0, deadline - monotonicMs()) : 0, signal });
-    } catch (error) {
-      context.firstError ??= (error as Error).message;
-      return { lease: null, outcome: 'errors' };
-    }
-    if (lease) {
-      if (lease.contended) recorder.count(phase, 'contended');
-      return { lease, outcome: 'granted' };
-    }
-    recorder.count(phase, 'contended');
-    if (signal.aborted) return { lease: null, outcome: 'cancelled' };
-    const remaining = deadline - monotonicMs();
-    if (queued || remaining <= 0) return { lease: null, outcome: 'timeouts' };
-    await sleep(Math.min(retryDelayMs(lock.retry, attempt, context.retryRng), remaining), signal);
-    if (signal.aborted) return { lease: null, outcome: 'cancelled' };
-  }
-}
-
-/** Extends the lease every renew.every while held; a failed extend marks the lease lost (counted at release). */
-function startRenewal(context: CycleContext, lease: Lease, phase: number): (() => void) | undefined {
-  const { backend, lock, recorder } = context;
-  if (!lock.renew || !backend.extend) return undefined;
-  const extend = backend.extend.bind(backend);
-  const timer = setInterval(() => {
-    extend(lease, lock.ttlMs).then(
-      (extended) => {
-        if (extended) return recorder.count(phase, 'renewals');
-        lease.lost = true;
-        clearInterval(timer);
-      },
-      (error: Error) => {
-        context.firstError ??= error.message;
-        lease.lost = true;
-        clearInterval(timer);
-      },
-    );
-  }, lock.renew.everyMs);
-  return () => clearInterval(timer);
-}
-
 /**
- * Releases; work that finished after the lease ran out counts as expired. A lease
- * known to be gone before release (lease.lost: renewal failed, connection
- * dropped, session expired) is counted once as a lost lease.
+ * mode multi (BookMyShow's seats; IRCTC's train → coach → seat): every key of the request, acquired one after the other
+ * in ascending id order (one global order, so two requests never wait on each other in a
+ * cycle), all or nothing: when one is not granted within the shared budget, the keys
+ * already held are released at once (counted as partialReleases) and the request fails.
+ * The critical section writes every key, or none when one of them has nothing to do.
  */
-async function releaseLease(context: CycleContext, lease: Lease, phase: number): Promise<void> {
-  const { backend, recorder } = context;
-  const expired = monotonicMs() > lease.expiresAt;
-  if (expired) recorder.count(phase, 'expired');
-  if (lease.lost) {
-    recorder.count(phase, 'lostLeases');
-    // best effort: a lease whose renewal failed may still be ours on the server
-    await backend.release(lease).catch(() => false);
+async function runMultiCycle(context: CycleContext, request: LockRequest, ids: readonly number[]): Promise<void> {
+  const { recorder, lock } = context;
+  const { phase } = request;
+  const firstAttempt = monotonicMs();
+  const deadline = firstAttempt + lock.acquireTimeoutMs;
+  const leases: Lease[] = [];
+  let outcome: AcquireOutcome = 'granted';
+  let attempts = 0;
+  if (lock.mode !== 'none') {
+    for (const id of ids) {
+      const acquisition = await acquireWithRetry(context, context.keyOf(id), phase, deadline);
+      attempts += acquisition.attempts;
+      if (!acquisition.lease) {
+        outcome = acquisition.outcome;
+        break;
+      }
+      leases.push(acquisition.lease);
+    }
+  }
+  const grantedAt = monotonicMs();
+  context.waiters.leave(grantedAt);
+  if (outcome !== 'granted') {
+    for (const lease of leases) {
+      recorder.count(phase, 'partialReleases');
+      await releaseLease(context, lease, phase);
+    }
+    if (outcome === 'cancelled') recorder.count(phase, 'cancelled');
+    else recorder.failed(phase, outcome, grantedAt - request.intendedStart, attempts);
     return;
   }
-  try {
-    if (await backend.release(lease)) recorder.count(phase, 'released');
-    else if (!expired) recorder.count(phase, 'lostLeases');
-  } catch (error) {
-    // the lease's fate is unknown: it ends by its TTL
-    context.firstError ??= (error as Error).message;
-    recorder.count(phase, 'lostLeases');
+  recorder.granted(phase, grantedAt - request.intendedStart, grantedAt - firstAttempt, attempts);
+
+  const slots = ids.map((id) => enterBoard(context, request, id, grantedAt));
+  const renewals = leases.map((lease) => Renewal.start(context, lease, phase));
+  const fences = ids.map((_, index) => fenceOf(leases[index]));
+  // the ids that carry protected state: every key, or the leaf of a hierarchy
+  const resource = context.resource;
+  const stateful = resource ? ids.flatMap((id, index) => (id >= resource.offset ? [index] : [])) : [];
+  const current: number[] = [];
+  if (resource) for (const index of stateful) current.push(await resource.store.read(ids[index] - resource.offset, fences[index]));
+  const pause = (paused: boolean): void => renewals.forEach((renewal) => (paused ? renewal?.suspend() : renewal?.resume()));
+  const crash = context.faults ? await holdThroughFaults(context, request, pause) : undefined;
+  if (!context.faults && request.holdMs > 0) await sleep(request.holdMs, context.signal);
+  if (crash) {
+    const crashedAt = monotonicMs();
+    ids.forEach((id, index) => {
+      renewals[index]?.stop();
+      leaveBoard(context, request, id, slots[index], crashedAt, true);
+      recordCrash(context, request, id, leases[index]);
+    });
+    return;
   }
+  if (resource) {
+    const values = current.map((value) => nextValue(resource.spec, value, request.amount));
+    if (values.some((value) => Number.isNaN(value))) await resource.store.skip();
+    else {
+      for (let n = 0; n < stateful.length; n++) {
+        const index = stateful[n];
+        recordWrite(context, request, await resource.store.write(ids[index] - resource.offset, fences[index], values[n], request.amount));
+      }
+    }
+  }
+  const leftAt = monotonicMs();
+  for (let index = 0; index < ids.length; index++) {
+    renewals[index]?.stop();
+    leaveBoard(context, request, ids[index], slots[index], leftAt);
+  }
+  for (const lease of leases) await releaseLease(context, lease, phase);
+  const releasedAt = monotonicMs();
+  recorder.held(phase, request.holdComponent, releasedAt - grantedAt, releasedAt - request.intendedStart);
 }

@@ -10,6 +10,7 @@ export interface OpenLoopSettings extends LoadShareSettings {
   /** reseeded per arrival seq, so draws never depend on the worker count */
   readonly keyRng: Rng;
   readonly holdRng: Rng;
+  readonly amountRng: Rng;
 }
 
 /** Arrivals dispatched in one go before the loop yields to timers and I/O. */
@@ -83,13 +84,21 @@ export class OpenLoop {
     const { settings, context } = this;
     settings.keyRng.reseed(settings.seed, Stream.key, arrival.seq);
     settings.holdRng.reseed(settings.seed, Stream.hold, arrival.seq);
-    const resourceId = settings.keyPicker.pick(settings.keyRng);
+    const resourceIds = settings.keysOf?.(settings.keyRng);
+    const resourceId = resourceIds ? resourceIds[0] : settings.keyPicker.pick(settings.keyRng);
     const holdMs = settings.hold.sample(settings.holdRng);
+    let amount = 1;
+    if (settings.amount) {
+      settings.amountRng.reseed(settings.seed, Stream.amount, arrival.seq);
+      amount = settings.amount(settings.amountRng);
+    }
     this.inFlight++;
     runLockCycle(context, {
       client: arrival.seq,
       phase: arrival.phase,
       resourceId,
+      ...(resourceIds && { resourceIds }),
+      amount,
       holdMs,
       holdComponent: settings.hold.lastComponent,
       intendedStart: context.startAt + arrival.atMs,

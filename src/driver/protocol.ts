@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SecondTick, WorkerMeasurements } from '../metrics/recorder.js';
 import type { HolderBoardMemory } from '../safety/holder-board.js';
+import type { PreparedResource } from '../safety/resource-stores.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 
 /** What the coordinator hands each worker thread (one piscina task per worker). */
@@ -13,6 +14,8 @@ export interface WorkerTask {
   /** see Control */
   readonly control: SharedArrayBuffer;
   readonly holders: HolderBoardMemory;
+  /** the protected state's shared memory (resource.store memory); undefined otherwise */
+  readonly resource: PreparedResource;
   /** worker → coordinator messages */
   readonly port: MessagePort;
 }

@@ -7,11 +7,18 @@ import { initHistograms } from '../metrics/histogram.js';
 import { RunRecorder, type WorkerMeasurements } from '../metrics/recorder.js';
 import { WaiterGauge } from '../metrics/waiter-gauge.js';
 import { HolderBoard } from '../safety/holder-board.js';
+import { drawAmount } from '../safety/resource-model.js';
+import type { ResourceStore } from '../safety/resource-store.js';
+import { openResourceStore } from '../safety/resource-stores.js';
 import { createArrivalSchedule } from '../workload/arrivals.js';
 import { createDistribution } from '../workload/distributions.js';
-import { createKeyFormatter, createKeyPicker } from '../workload/keys.js';
+import { createKeyPicker } from '../workload/keys.js';
+import { lockKeySpace } from '../workload/lock-keys.js';
 import { createRng, Stream } from '../workload/random.js';
+import type { Rng } from '../workload/types.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 import { ClosedLoop } from './closed-loop.js';
+import { blockEventLoop, FaultPlan } from './fault-plan.js';
 import { backendContext } from './backend-context.js';
 import type { CycleContext } from './lock-cycle.js';
 import { OpenLoop } from './open-loop.js';
@@ -20,6 +27,7 @@ import { Control, type WorkerMessage, type WorkerOutcome, type WorkerTask } from
 /** Piscina entry: one worker thread's share of the run. */
 export default async function runWorker(task: WorkerTask): Promise<WorkerOutcome> {
   let backend: LockBackend | undefined;
+  let store: ResourceStore | undefined;
   try {
     await initHistograms();
     const { scenario, workerIndex, workerCount } = task;
@@ -27,9 +35,10 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerOutcome
     const context = backendContext(scenario, workerIndex, workerCount);
     backend = await createBackend(resolved, task.backendShared, context);
     await backend.connect();
+    if (scenario.resource) store = await openResourceStore(scenario.resource, task.resource);
     post(task, { type: 'ready', worker: workerIndex });
     const startAt = await waitForGo(task.control);
-    const measurements = await runShare(task, backend, startAt);
+    const measurements = await runShare(task, backend, store, startAt);
     return { status: 'done', measurements };
   } catch (error) {
     const kind = error instanceof BackendUnavailableError ? 'backend-unavailable' : error instanceof ScenarioError ? 'scenario' : 'internal';
@@ -37,6 +46,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerOutcome
     return { status: 'failed', kind, message };
   } finally {
     await backend?.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
     task.port.close();
   }
 }
@@ -56,24 +66,42 @@ async function waitForGo(control: SharedArrayBuffer): Promise<number> {
 }
 
 /** Runs this worker's clients from `startAt` to the end of the schedule (or a stop). */
-async function runShare(task: WorkerTask, backend: LockBackend, startAt: number): Promise<WorkerMeasurements> {
+async function runShare(task: WorkerTask, backend: LockBackend, store: ResourceStore | undefined, startAt: number): Promise<WorkerMeasurements> {
   const { scenario, workerIndex, workerCount } = task;
   const hold = createDistribution(scenario.hold);
   const phaseCount = scenario.load.model === 'open' ? scenario.load.phases.length : 1;
-  const recorder = new RunRecorder(workerIndex, phaseCount, hold.components.length);
+  const faultSpecs = scenario.faults ?? [];
+  const recorder = new RunRecorder(workerIndex, phaseCount, hold.components.length, faultSpecs.length);
   const abort = new AbortController();
+  const faults = faultSpecs.length > 0 ? new FaultPlan(faultSpecs, startAt, scenario.seed) : undefined;
+  const { retry } = scenario.lock;
+  const breaker =
+    retry.strategy === 'circuit-breaker'
+      ? new CircuitBreaker(retry, (from, to, at) => recorder.breakerChanged({ atMs: at - startAt, worker: workerIndex, from, to }))
+      : undefined;
+  const resource = scenario.resource;
+  const keySpace = lockKeySpace(scenario);
   const context: CycleContext = {
     backend,
     lock: scenario.lock,
     recorder,
     holders: new HolderBoard(task.holders),
-    keyOf: memoizeKeys(createKeyFormatter(scenario.resources.key), scenario.resources.count),
+    keyOf: memoizeKeys(keySpace.keyOf, keySpace.lockableCount),
     startAt,
     signal: abort.signal,
     retryRng: createRng(scenario.seed, Stream.retry, workerIndex),
     waiters: new WaiterGauge(startAt),
+    ...(resource && store && { resource: { spec: resource, store, offset: keySpace.stateOffset } }),
+    ...(faults?.hasClientFaults && { faults }),
+    ...(breaker && { breaker }),
+    overlapsCount: !resource?.fencing,
   };
   const keyPicker = createKeyPicker(scenario.resources.pick, scenario.resources.count);
+  const { idsOf } = keySpace;
+  const perRequest = {
+    ...(idsOf && { keysOf: (rng: Rng) => idsOf(keyPicker, rng) }),
+    ...(resource?.type === 'wallet' && { amount: (rng: Rng) => drawAmount(resource, rng) }),
+  };
   const cancel = (): void => abort.abort();
   const share = (total: number): number => Math.max(1, Math.ceil(total / workerCount));
   const loop =
@@ -86,8 +114,10 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
           hold,
           keyRng: createRng(scenario.seed, Stream.key, 0),
           holdRng: createRng(scenario.seed, Stream.hold, 0),
+          amountRng: createRng(scenario.seed, Stream.amount, 0),
           drainMs: scenario.drainMs,
           cancel,
+          ...perRequest,
         })
       : new ClosedLoop(context, {
           seed: scenario.seed,
@@ -98,6 +128,7 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
           hold,
           drainMs: scenario.drainMs,
           cancel,
+          ...perRequest,
         });
 
   // Ctrl-C: the coordinator raises STOP
@@ -111,11 +142,20 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
     if (running) cancel();
   })();
 
+  // event-loop-block faults: this thread stops dead for the fault's duration
+  const blockTimers = (faults?.loopBlocksOf(workerIndex, workerCount) ?? []).map((block) =>
+    setTimeout(() => {
+      recorder.faultHit(block.index);
+      blockEventLoop(block.end - monotonicMs());
+    }, block.start - monotonicMs()),
+  );
+
+  const breakerOpen = (): number => (breaker && breaker.state !== 'closed' ? 1 : 0);
   let second = 0;
   let tickTimer: NodeJS.Timeout;
   const scheduleTick = (): void => {
     tickTimer = setTimeout(() => {
-      post(task, { type: 'tick', tick: recorder.takeSecond(second++, loop.inFlight, context.waiters.count) });
+      post(task, { type: 'tick', tick: recorder.takeSecond(second++, loop.inFlight, context.waiters.count, breakerOpen()) });
       scheduleTick();
     }, startAt + (second + 1) * 1000 - monotonicMs());
   };
@@ -134,8 +174,9 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
   running = false;
   const endedAt = monotonicMs();
   clearTimeout(tickTimer!);
+  for (const timer of blockTimers) clearTimeout(timer);
   lag.disable();
-  post(task, { type: 'tick', tick: recorder.takeSecond(second, loop.inFlight, context.waiters.count) });
+  post(task, { type: 'tick', tick: recorder.takeSecond(second, loop.inFlight, context.waiters.count, breakerOpen()) });
   const busy = performance.eventLoopUtilization(busyBefore);
   const measurements = recorder.finish(endedAt, context.waiters.integral(endedAt), context.waiters.max, {
     index: workerIndex,
@@ -144,7 +185,7 @@ async function runShare(task: WorkerTask, backend: LockBackend, startAt: number)
     busyPercent: busy.utilization * 100,
     maxDispatchLagMs: loop instanceof OpenLoop ? loop.maxDispatchLagMs : 0,
     ...(context.firstError ? { firstError: context.firstError } : {}),
-  });
+  }, context.holders.overlapMs);
   return { ...measurements, backendStats: { ...backend.stats?.() } };
 }
 

@@ -1,7 +1,18 @@
 import { addEncoded, createHistogram, summarize, summarizeWithHdr, type LatencyHistogram } from './histogram.js';
 import type { SecondTick, WorkerMeasurements } from './recorder.js';
 import { addTotals, emptyTotals } from './totals.js';
-import { LATENCY_NAMES, type LatencyName, type LatencySummary, type LatencyWithHdr, type PhaseMeasurements, type RunMeasurements, type SeriesPoint } from './types.js';
+import type { ResourceOutcome } from '../safety/resource-store.js';
+import {
+  LATENCY_NAMES,
+  type CountSummary,
+  type FaultMeasurements,
+  type LatencyName,
+  type LatencySummary,
+  type LatencyWithHdr,
+  type PhaseMeasurements,
+  type RunMeasurements,
+  type SeriesPoint,
+} from './types.js';
 
 export interface MergeInput {
   readonly workers: readonly WorkerMeasurements[];
@@ -10,7 +21,17 @@ export interface MergeInput {
   readonly startedAtEpochMs: number;
   readonly durationMs: number;
   readonly interrupted: boolean;
+  /** overlaps count as violations (no fencing store neutralises them) @default true */
+  readonly overlapsCounted?: boolean;
+  /** faults in the scenario @default 0 */
+  readonly faultCount?: number;
+  /** the protected state at the end of the run */
+  readonly resource?: ResourceOutcome;
 }
+
+const MAX_OVERLAP_EXAMPLES = 10;
+const MAX_CRASH_EXAMPLES = 10;
+const MAX_BREAKER_TRANSITIONS = 500;
 
 /** Sums counters and adds histograms (decode + add, never averaging percentiles). */
 export function mergeMeasurements(input: MergeInput): RunMeasurements {
@@ -41,6 +62,11 @@ export function mergeMeasurements(input: MergeInput): RunMeasurements {
     };
   });
 
+  // lost updates are known only from the final state: totals.violations is the checkers' sum, whatever the live count said
+  const overlaps = workers.reduce((sum, w) => sum + (w.overlaps ?? 0), 0);
+  const overlapsCounted = input.overlapsCounted ?? true;
+  if (input.resource || input.overlapsCounted !== undefined) totals.violations = (overlapsCounted ? overlaps : 0) + (input.resource?.violations ?? 0);
+
   const completions = workers.reduce((sum, w) => sum + w.completions, 0);
   const waitSumMs = workers.reduce((sum, w) => sum + w.waitSumMs, 0);
   const series = mergeSeries(workers.flatMap((worker) => worker.seconds));
@@ -61,9 +87,64 @@ export function mergeMeasurements(input: MergeInput): RunMeasurements {
       max: workers.reduce((sum, w) => sum + w.waiters.max, 0),
     },
     holdTotalMs: workers.reduce((sum, w) => sum + w.holdTotalMs, 0),
-    safety: { overlaps: totals.violations, examples: workers.flatMap((w) => w.overlapExamples).slice(0, 10) },
+    safety: {
+      overlaps,
+      overlapMs: workers.reduce((sum, w) => sum + (w.overlapMs ?? 0), 0),
+      overlapsCounted,
+      examples: workers
+        .flatMap((w) => w.overlapExamples)
+        .sort((a, b) => a.atMs - b.atMs)
+        .slice(0, MAX_OVERLAP_EXAMPLES),
+      ...(input.resource && { resource: input.resource }),
+    },
+    retries: {
+      perGrant: mergeEncoded(workers.map((w) => w.attemptsPerGrant), summarizeCounts),
+      perFailure: mergeEncoded(workers.map((w) => w.attemptsPerFailure), summarizeCounts),
+      breakerTransitions: workers
+        .flatMap((w) => w.breakerTransitions)
+        .sort((a, b) => a.atMs - b.atMs)
+        .slice(0, MAX_BREAKER_TRANSITIONS),
+    },
+    ...((input.faultCount ?? 0) > 0 && { faults: mergeFaults(workers, input.faultCount ?? 0) }),
     generator: { workers: workers.map((w) => w.health) },
     backendStats: sumStats(workers.map((w) => w.backendStats ?? {})),
+  };
+}
+
+function mergeFaults(workers: readonly WorkerMeasurements[], faultCount: number): FaultMeasurements {
+  const hits = new Array<number>(faultCount).fill(0);
+  for (const worker of workers) worker.faultHits.forEach((count, index) => (hits[index] += count));
+  const all = workers.map((w) => w.crashes);
+  const sum = (pick: (crashes: WorkerMeasurements['crashes']) => number): number => all.reduce((total, crashes) => total + pick(crashes), 0);
+  const max = (pick: (crashes: WorkerMeasurements['crashes']) => number): number => all.reduce((most, crashes) => Math.max(most, pick(crashes)), 0);
+  return {
+    hits,
+    crashes: {
+      count: sum((c) => c.count),
+      ghostMsTotal: sum((c) => c.ghostMsTotal),
+      ghostMsMax: max((c) => c.ghostMsMax),
+      reclaimed: sum((c) => c.reclaimed),
+      reclaimedAfterMsTotal: sum((c) => c.reclaimedAfterMsTotal),
+      reclaimedAfterMsMax: max((c) => c.reclaimedAfterMsMax),
+      examples: all
+        .flatMap((c) => c.examples)
+        .sort((a, b) => a.atMs - b.atMs)
+        .slice(0, MAX_CRASH_EXAMPLES),
+    },
+  };
+}
+
+/** Whole numbers recorded as they are (attempts), summarised without the µs → ms conversion. */
+function summarizeCounts(histogram: LatencyHistogram): CountSummary {
+  const count = histogram.totalCount;
+  if (count === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+  return {
+    count,
+    mean: histogram.mean,
+    p50: histogram.getValueAtPercentile(50),
+    p90: histogram.getValueAtPercentile(90),
+    p99: histogram.getValueAtPercentile(99),
+    max: histogram.maxValue,
   };
 }
 
@@ -107,6 +188,9 @@ function mergeSeries(ticks: readonly SecondTick[]): SeriesPoint[] {
       waiters: sum((tick) => tick.waiters),
       p50: acquire.p50,
       p99: acquire.p99,
+      attempts: sum((tick) => tick.attempts ?? 0),
+      rejected: sum((tick) => tick.rejected ?? 0),
+      breakerOpen: sum((tick) => tick.breakerOpen ?? 0),
     });
   }
   return series;

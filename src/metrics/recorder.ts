@@ -1,6 +1,16 @@
 import { createHistogram, encodeHistogram, recordMs, type LatencyHistogram } from './histogram.js';
 import { emptyTotals } from './totals.js';
-import { LATENCY_NAMES, type LatencyName, type OverlapExample, type SeriesPoint, type TotalName, type Totals, type WorkerHealth } from './types.js';
+import {
+  LATENCY_NAMES,
+  type BreakerTransition,
+  type CrashExample,
+  type LatencyName,
+  type OverlapExample,
+  type SeriesPoint,
+  type TotalName,
+  type Totals,
+  type WorkerHealth,
+} from './types.js';
 
 /** Latency histograms of one scope (the whole run or one phase). */
 type LatencyHistograms = Record<LatencyName, LatencyHistogram>;
@@ -28,7 +38,26 @@ export interface WorkerMeasurements {
   readonly holdTotalMs: number;
   /** waiters integrated over the worker's window: ∫ waiters dt (waiter·ms) over `timeMs`, and the peak */
   readonly waiters: { readonly area: number; readonly timeMs: number; readonly max: number };
+  /** grants into a key another client still held (counted as violations or not, see RunMeasurements.safety) */
+  readonly overlaps: number;
+  /** time keys spent with two or more holders, this worker's share, ms */
+  readonly overlapMs: number;
   readonly overlapExamples: readonly OverlapExample[];
+  /** attempts per request (encoded count histograms): requests that got their lock, and those that failed */
+  readonly attemptsPerGrant: string;
+  readonly attemptsPerFailure: string;
+  readonly breakerTransitions: readonly BreakerTransition[];
+  /** per fault of the scenario: clients paused or crashed, or this thread blocked */
+  readonly faultHits: readonly number[];
+  readonly crashes: {
+    readonly count: number;
+    readonly ghostMsTotal: number;
+    readonly ghostMsMax: number;
+    readonly reclaimed: number;
+    readonly reclaimedAfterMsTotal: number;
+    readonly reclaimedAfterMsMax: number;
+    readonly examples: readonly CrashExample[];
+  };
   /** every second of this worker (the live copies sent on the port may arrive late or not at all) */
   readonly seconds: readonly SecondTick[];
   readonly health: WorkerHealth;
@@ -37,6 +66,8 @@ export interface WorkerMeasurements {
 }
 
 const MAX_OVERLAP_EXAMPLES = 10;
+const MAX_CRASH_EXAMPLES = 10;
+const MAX_BREAKER_TRANSITIONS = 500;
 
 function createLatencyHistograms(): LatencyHistograms {
   const histograms = {} as LatencyHistograms;
@@ -66,17 +97,29 @@ export class RunRecorder {
   private secondAcquired = 0;
   private secondTimeouts = 0;
   private secondErrors = 0;
+  private secondRejected = 0;
+  private secondAttempts = 0;
   private waitSumMs = 0;
   private completions = 0;
   private holdTotalMs = 0;
   private readonly overlapExamples: OverlapExample[] = [];
+  private overlaps = 0;
+  private readonly attemptsPerGrant = createHistogram();
+  private readonly attemptsPerFailure = createHistogram();
+  /** grants at the first attempt, added to attemptsPerGrant in one go at the end (the common case costs no histogram call) */
+  private firstAttemptGrants = 0;
+  private readonly breakerTransitions: BreakerTransition[] = [];
+  private readonly faultHits: number[];
+  private readonly crashes = { count: 0, ghostMsTotal: 0, ghostMsMax: 0, reclaimed: 0, reclaimedAfterMsTotal: 0, reclaimedAfterMsMax: 0, examples: [] as CrashExample[] };
   private readonly seconds: SecondTick[] = [];
 
   constructor(
     private readonly worker: number,
     phaseCount: number,
     holdComponents: number,
+    faultCount = 0,
   ) {
+    this.faultHits = new Array<number>(faultCount).fill(0);
     this.phaseTotals = Array.from({ length: phaseCount }, emptyTotals);
     this.phaseLatency = Array.from({ length: phaseCount }, createLatencyHistograms);
     this.holdByComponent = Array.from({ length: holdComponents }, createHistogram);
@@ -93,9 +136,17 @@ export class RunRecorder {
     this.secondArrivals++;
   }
 
-  /** The lock was granted: acquire from the intended start, acquireService from the first attempt. */
-  granted(phase: number, acquireMs: number, serviceMs: number): void {
+  /** One acquire attempt went to the backend. */
+  attempt(phase: number): void {
+    this.count(phase, 'attempts');
+    this.secondAttempts++;
+  }
+
+  /** The lock was granted after `attempts` attempts: acquire from the intended start, acquireService from the first attempt. */
+  granted(phase: number, acquireMs: number, serviceMs: number, attempts: number): void {
     this.count(phase, 'acquired');
+    if (attempts === 1) this.firstAttemptGrants++;
+    else if (attempts > 1) this.attemptsPerGrant.recordValue(attempts);
     this.secondAcquired++;
     this.waitSumMs += acquireMs;
     this.completions++;
@@ -106,12 +157,14 @@ export class RunRecorder {
     recordMs(this.secondAcquire, acquireMs);
   }
 
-  /** The lock was not granted within the budget (timeout) or the backend failed (error). */
-  failed(phase: number, kind: 'timeouts' | 'errors', waitedMs: number): void {
+  /** The lock was not granted within the budget (timeout), the backend failed (error), or an open breaker failed it fast (rejected). */
+  failed(phase: number, kind: 'timeouts' | 'errors' | 'rejected', waitedMs: number, attempts: number): void {
     this.count(phase, 'failed');
     this.count(phase, kind);
+    if (attempts > 0) this.attemptsPerFailure.recordValue(attempts);
     if (kind === 'timeouts') this.secondTimeouts++;
-    else this.secondErrors++;
+    else if (kind === 'errors') this.secondErrors++;
+    else this.secondRejected++;
     this.waitSumMs += waitedMs;
     this.completions++;
   }
@@ -126,35 +179,86 @@ export class RunRecorder {
     recordMs(this.phaseLatency[phase].endToEnd, endToEndMs);
   }
 
-  /** Two holders of one key at once. */
-  violation(phase: number, example: OverlapExample): void {
-    this.count(phase, 'violations');
+  /** A grant found the key held by another client; `counted`: it is a violation (not neutralised by a fencing store). */
+  overlap(phase: number, counted: boolean): void {
+    this.overlaps++;
+    if (counted) this.count(phase, 'violations');
+  }
+
+  /** True while more overlap examples are wanted. */
+  get wantsOverlapExamples(): boolean {
+    return this.overlapExamples.length < MAX_OVERLAP_EXAMPLES;
+  }
+
+  /** One overlapping pair, once its overlap is known (when the first of the two left). */
+  overlapExample(example: OverlapExample): void {
     if (this.overlapExamples.length < MAX_OVERLAP_EXAMPLES) this.overlapExamples.push(example);
   }
 
+  /** The protected state was damaged (oversell, double booking, negative balance) or took a stale write. */
+  violation(phase: number): void {
+    this.count(phase, 'violations');
+  }
+
+  /** A circuit breaker changed state. */
+  breakerChanged(transition: BreakerTransition): void {
+    if (this.breakerTransitions.length < MAX_BREAKER_TRANSITIONS) this.breakerTransitions.push(transition);
+  }
+
+  /** Fault number `index` hit a client (or this thread). */
+  faultHit(index: number): void {
+    this.faultHits[index]++;
+  }
+
+  /** A holder crashed; its lock outlives it by `example.ghostMs`. */
+  crashed(example: CrashExample): void {
+    const crashes = this.crashes;
+    crashes.count++;
+    crashes.ghostMsTotal += example.ghostMs;
+    crashes.ghostMsMax = Math.max(crashes.ghostMsMax, example.ghostMs);
+    if (crashes.examples.length < MAX_CRASH_EXAMPLES) crashes.examples.push(example);
+  }
+
+  /** A key a crashed holder left behind was granted again, `afterMs` after the crash. */
+  reclaimed(afterMs: number): void {
+    const crashes = this.crashes;
+    crashes.reclaimed++;
+    crashes.reclaimedAfterMsTotal += afterMs;
+    crashes.reclaimedAfterMsMax = Math.max(crashes.reclaimedAfterMsMax, afterMs);
+  }
+
   /** Closes the current second and starts the next one. */
-  takeSecond(t: number, inFlight: number, waiters: number): SecondTick {
+  takeSecond(t: number, inFlight: number, waiters: number, breakerOpen = 0): SecondTick {
     const tick: SecondTick = {
       worker: this.worker,
       t,
       arrivals: this.secondArrivals,
       acquired: this.secondAcquired,
-      failed: this.secondTimeouts + this.secondErrors,
+      failed: this.secondTimeouts + this.secondErrors + this.secondRejected,
       timeouts: this.secondTimeouts,
       errors: this.secondErrors,
       inFlight,
       waiters,
+      attempts: this.secondAttempts,
+      rejected: this.secondRejected,
+      breakerOpen,
       acquireHdr: encodeHistogram(this.secondAcquire),
       totals: { ...this.totals },
     };
     this.seconds.push(tick);
     this.secondAcquire.reset();
-    this.secondArrivals = this.secondAcquired = this.secondTimeouts = this.secondErrors = 0;
+    this.secondArrivals = this.secondAcquired = this.secondTimeouts = this.secondErrors = this.secondRejected = this.secondAttempts = 0;
     return tick;
   }
 
+  private withFirstAttemptGrants(): LatencyHistogram {
+    if (this.firstAttemptGrants > 0) this.attemptsPerGrant.recordValueWithCount(1, this.firstAttemptGrants);
+    this.firstAttemptGrants = 0;
+    return this.attemptsPerGrant;
+  }
+
   /** Everything measured, encoded; the recorder's histograms are destroyed. */
-  finish(endedAt: number, waiters: { area: number; timeMs: number }, maxWaiters: number, health: WorkerHealth): WorkerMeasurements {
+  finish(endedAt: number, waiters: { area: number; timeMs: number }, maxWaiters: number, health: WorkerHealth, overlapMs = 0): WorkerMeasurements {
     const measurements: WorkerMeasurements = {
       index: this.worker,
       endedAt,
@@ -166,13 +270,22 @@ export class RunRecorder {
       completions: this.completions,
       holdTotalMs: this.holdTotalMs,
       waiters: { ...waiters, max: maxWaiters },
+      overlaps: this.overlaps,
+      overlapMs,
       overlapExamples: this.overlapExamples,
+      attemptsPerGrant: encodeHistogram(this.withFirstAttemptGrants()),
+      attemptsPerFailure: encodeHistogram(this.attemptsPerFailure),
+      breakerTransitions: this.breakerTransitions,
+      faultHits: this.faultHits,
+      crashes: this.crashes,
       seconds: this.seconds,
       health,
     };
     for (const scope of [this.latency, ...this.phaseLatency]) for (const name of LATENCY_NAMES) scope[name].destroy();
     for (const histogram of this.holdByComponent) histogram.destroy();
     this.secondAcquire.destroy();
+    this.attemptsPerGrant.destroy();
+    this.attemptsPerFailure.destroy();
     return measurements;
   }
 }

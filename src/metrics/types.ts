@@ -1,4 +1,5 @@
 /** What a run measured, merged across workers: the input of src/report. */
+import type { ResourceOutcome } from '../safety/resource-store.js';
 
 export const LATENCY_NAMES = ['acquire', 'acquireService', 'hold', 'endToEnd'] as const;
 /**
@@ -9,12 +10,17 @@ export type LatencyName = (typeof LATENCY_NAMES)[number];
 
 export const TOTAL_NAMES = [
   'arrivals', 'attempts', 'acquired', 'failed', 'timeouts', 'errors', 'dropped', 'cancelled',
-  'contended', 'released', 'expired', 'renewals', 'lostLeases', 'violations',
+  'contended', 'released', 'expired', 'renewals', 'lostLeases', 'violations', 'rejected',
+  'partialReleases',
 ] as const;
 export type TotalName = (typeof TOTAL_NAMES)[number];
 /**
  * arrivals = acquired + failed + dropped + cancelled (nothing is lost silently);
- * failed = timeouts + errors; cancelled = waiting when the run was stopped.
+ * failed = timeouts + errors + rejected (failed fast by an open circuit breaker);
+ * cancelled = waiting when the run was stopped. violations = every safety failure the
+ * checkers saw (see RunMeasurements.safety). In lock mode multi, acquired counts requests
+ * that got all their keys, released/expired/lostLeases count leases, and partialReleases
+ * counts leases given back because a later key of the same request was not granted.
  */
 export type Totals = Record<TotalName, number>;
 
@@ -67,6 +73,12 @@ export interface SeriesPoint {
   /** acquire latency of the grants in this second, ms */
   readonly p50: number;
   readonly p99: number;
+  /** acquire attempts sent to the backend in this second (the retry storm) */
+  readonly attempts?: number;
+  /** requests failed fast by an open circuit breaker in this second */
+  readonly rejected?: number;
+  /** worker threads whose circuit breaker was open or half-open at the end of the second */
+  readonly breakerOpen?: number;
 }
 
 /** Hold time split by the named components of a `mix`. */
@@ -79,13 +91,89 @@ export interface HoldMixEntry {
   readonly hold: LatencySummary;
 }
 
-/** Two holders of one key at once, seen by the ground-truth holder counter. */
+/** Two holders of one key at once, seen by the ground-truth interval checker. */
 export interface OverlapExample {
   readonly key: string;
-  /** client ids, `w<worker>c<client>` */
+  /** client ids (arrival sequence numbers in the open model, user ids in the closed one) */
   readonly holders: readonly [string, string];
   /** ms after the run's start when the second holder was granted */
   readonly atMs: number;
+  /** how long both held the key: from the later grant to the earlier release, ms */
+  readonly overlapMs?: number;
+}
+
+/** A distribution of whole numbers (acquire attempts per request). */
+export interface CountSummary {
+  readonly count: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** A circuit breaker changed state. */
+export interface BreakerTransition {
+  /** ms after the run's start */
+  readonly atMs: number;
+  readonly worker: number;
+  readonly from: 'closed' | 'open' | 'half-open';
+  readonly to: 'closed' | 'open' | 'half-open';
+}
+
+/** Retries: what each request cost in attempts, and what the circuit breakers did. */
+export interface RetryMeasurements {
+  /** attempts made by each request that got its lock(s) */
+  readonly perGrant: CountSummary;
+  /** attempts made by each request that failed (timeouts, errors, rejected by the breaker) */
+  readonly perFailure: CountSummary;
+  /** state changes of the workers' circuit breakers, in time order (the first 500) */
+  readonly breakerTransitions: readonly BreakerTransition[];
+}
+
+/** A holder that crashed while holding: its key stayed locked until the lease ran out. */
+export interface CrashExample {
+  readonly key: string;
+  readonly client: string;
+  /** ms after the run's start */
+  readonly atMs: number;
+  /** how long the lock outlived its holder: lease expiry − crash, ms (0 without a lock) */
+  readonly ghostMs: number;
+}
+
+/** What the faults of the scenario did. */
+export interface FaultMeasurements {
+  /** per fault of the scenario (same order): clients paused or crashed, or worker threads blocked */
+  readonly hits: readonly number[];
+  /** crashed holders and the locks they left behind (ghost reservations) */
+  readonly crashes: {
+    readonly count: number;
+    /** lease expiry − crash, summed and at most, ms */
+    readonly ghostMsTotal: number;
+    readonly ghostMsMax: number;
+    /** crashed keys granted again to another client, and how long after the crash, ms */
+    readonly reclaimed: number;
+    readonly reclaimedAfterMsTotal: number;
+    readonly reclaimedAfterMsMax: number;
+    readonly examples: readonly CrashExample[];
+  };
+}
+
+/** What the safety checkers saw. */
+export interface SafetyMeasurements {
+  /** grants made while another client still believed it held the key */
+  readonly overlaps: number;
+  /** time during which some key had two or more holders, summed over keys, ms */
+  readonly overlapMs?: number;
+  /**
+   * Whether overlaps count as violations: yes, unless the protected store enforces fencing,
+   * which makes an overlapping holder's late write harmless (it is rejected and counted).
+   */
+  readonly overlapsCounted?: boolean;
+  /** the first overlapping pairs, in time order */
+  readonly examples: readonly OverlapExample[];
+  /** the protected state at the end of the run; absent without `resource:` */
+  readonly resource?: ResourceOutcome;
 }
 
 export interface WorkerHealth {
@@ -124,7 +212,11 @@ export interface RunMeasurements {
   readonly waiters: { readonly timeAverage: number; readonly max: number };
   /** sum of all hold times, ms (for utilisation) */
   readonly holdTotalMs: number;
-  readonly safety: { readonly overlaps: number; readonly examples: readonly OverlapExample[] };
+  readonly safety: SafetyMeasurements;
+  /** attempts per request and circuit-breaker history; absent in reports from before they were measured */
+  readonly retries?: RetryMeasurements;
+  /** absent when the scenario has no faults */
+  readonly faults?: FaultMeasurements;
   readonly generator: { readonly workers: readonly WorkerHealth[] };
   /** backend-specific counters (LockBackend.stats), summed across workers by name */
   readonly backendStats: Readonly<Record<string, number>>;

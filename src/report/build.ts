@@ -5,6 +5,7 @@ import type { LatencyName, LatencySummary, PhaseMeasurements, RunMeasurements, T
 import type { ResolvedScenario } from '../scenario/types.js';
 import { findOutages } from './outages.js';
 import { redactSecrets } from './redact.js';
+import { buildFaults, buildRetries, buildSafety } from './safety.js';
 import { evaluateThresholds } from './thresholds.js';
 import { REPORT_SCHEMA_VERSION } from './types.js';
 import type { Report, ReportAbort, ReportBackend, ReportPhase, ReportQueueing, ReportRates } from './types.js';
@@ -58,12 +59,9 @@ export function buildReport(input: BuildReportInput): Report {
     holdMix: measurements.holdMix,
     phases: measurements.phases.map((phase) => buildPhase(phase, measurements.durationMs)),
     series: measurements.series,
-    safety: {
-      checked: true,
-      method: 'holder-counter',
-      overlaps: measurements.safety.overlaps,
-      examples: measurements.safety.examples,
-    },
+    safety: buildSafety(measurements),
+    ...optional('retries', buildRetries(measurements, scenario.lock.retry)),
+    ...optional('faults', buildFaults(measurements.faults, scenario.faults ?? [])),
     generator: {
       workers: measurements.generator.workers,
       saturated: isGeneratorSaturated(measurements.generator.workers),
@@ -74,6 +72,10 @@ export function buildReport(input: BuildReportInput): Report {
   };
   const withWarnings: Report = { ...base, warnings: collectWarnings(base, scenario) };
   return { ...withWarnings, thresholds: evaluateThresholds(withWarnings, scenario.thresholds) };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /** Throughput over `durationMs` and the ratios of the totals (safe when nothing happened). */

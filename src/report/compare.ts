@@ -14,9 +14,11 @@ export interface ComparedMetric {
   readonly better: Better;
   /** a regression of this metric fails the gate (exit 99); the others are shown only */
   readonly gated: boolean;
+  /** left out when neither report has it (reports of older versions) */
+  readonly optional?: boolean;
 }
 
-/** What `compare` and `--baseline` show: acquire p50/p99/p99.9, throughput, success rate, violations. */
+/** What `compare` and `--baseline` show: acquire p50/p99/p99.9, throughput, success rate, violations, attempts per acquisition. */
 export const COMPARED_METRICS: readonly ComparedMetric[] = [
   { metric: 'latency.acquire.p50', label: 'acquire p50', better: 'lower', gated: false },
   { metric: 'latency.acquire.p99', label: 'acquire p99', better: 'lower', gated: true },
@@ -24,6 +26,7 @@ export const COMPARED_METRICS: readonly ComparedMetric[] = [
   { metric: 'rates.throughput', label: 'throughput', better: 'higher', gated: true },
   { metric: 'rates.successRate', label: 'success rate', better: 'higher', gated: false },
   { metric: 'totals.violations', label: 'violations', better: 'lower', gated: false },
+  { metric: 'retries.attemptsPerAcquisition', label: 'attempts/acquisition', better: 'lower', gated: false, optional: true },
 ];
 
 /** One row of a comparison. */
@@ -71,7 +74,8 @@ export type BaselineGate = ReportComparison & { readonly file: string };
 /** Compares `next` with `base`; a gated metric worse by more than `tolerance` (0.1 = 10%) is a regression. */
 export function compareReports(base: Report, next: Report, options: { tolerance: number; baseFile?: string; nextFile?: string }): ReportComparison {
   const { tolerance } = options;
-  const rows = COMPARED_METRICS.map((compared): ComparisonRow => {
+  const present = COMPARED_METRICS.filter((compared) => !compared.optional || readMetric(base, compared.metric) !== null || readMetric(next, compared.metric) !== null);
+  const rows = present.map((compared): ComparisonRow => {
     const before = readMetric(base, compared.metric);
     const after = readMetric(next, compared.metric);
     const change = before === null || after === null || before === 0 ? null : (after - before) / before;

@@ -11,7 +11,7 @@ import {
   littleLine,
   phasesTable,
   runHeadline,
-  safetyLine,
+  safetyLines,
   thresholdLine,
   thresholdsHeadline,
   totalsTable,
@@ -26,7 +26,7 @@ export function formatConsoleSummary(report: Report): string {
   if (report.phases.length > 0) blocks.push(renderTable(phasesTable(report)));
   const holdMix = holdMixTable(report);
   if (holdMix) blocks.push(renderTable(holdMix));
-  blocks.push([littleLine(report), safetyLine(report), ...backendLines(report)].join('\n'));
+  blocks.push([littleLine(report), ...safetyLines(report), ...backendLines(report)].join('\n'));
   if (report.thresholds.length > 0) {
     blocks.push([thresholdsHeadline(report), ...report.thresholds.map((threshold) => `  ${thresholdLine(threshold)}`)].join('\n'));
   }

@@ -3,7 +3,9 @@ import type { SeriesPoint } from '../metrics/types.js';
 import type { Report } from './types.js';
 
 /** Columns of series.csv, in order; latency columns are in ms. */
-export const SERIES_CSV_COLUMNS = ['t', 'phase', 'arrivals', 'acquired', 'failed', 'timeouts', 'errors', 'inFlight', 'waiters', 'p50Ms', 'p99Ms'] as const;
+export const SERIES_CSV_COLUMNS = [
+  't', 'phase', 'arrivals', 'acquired', 'failed', 'timeouts', 'errors', 'inFlight', 'waiters', 'p50Ms', 'p99Ms', 'attempts', 'rejected', 'breakerOpen',
+] as const;
 
 /** The series as CSV (RFC 4180, `\n` line ends); `t` is the second since the run's start, `phase` the phase it began in. */
 export function formatSeriesCsv(report: Report): string {
@@ -21,6 +23,9 @@ export function formatSeriesCsv(report: Report): string {
       point.waiters,
       point.p50,
       point.p99,
+      point.attempts ?? '',
+      point.rejected ?? '',
+      point.breakerOpen ?? '',
     ];
     lines.push(cells.join(','));
   }

@@ -60,7 +60,7 @@ export function parseReport(value: unknown, file: string): Report {
     holdMix: arrayOr(value.holdMix),
     phases: arrayOr(value.phases),
     series: arrayOr(value.series),
-    safety: { checked: true, method: 'holder-counter', overlaps: 0, examples: [], ...(isObject(value.safety) ? value.safety : {}) } as Report['safety'],
+    safety: { checked: true, method: 'interval-overlap', overlaps: 0, examples: [], ...(isObject(value.safety) ? value.safety : {}) } as Report['safety'],
     generator: { workers: [], saturated: false, ...(isObject(value.generator) ? value.generator : {}) } as Report['generator'],
     thresholds: arrayOr(value.thresholds),
     warnings: arrayOr(value.warnings),

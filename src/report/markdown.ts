@@ -10,7 +10,7 @@ import {
   latencyTable,
   littleLine,
   phasesTable,
-  safetyLine,
+  safetyLines,
   thresholdLine,
   thresholdsHeadline,
   totalsTable,
@@ -40,7 +40,7 @@ export function formatMarkdownSummary(report: Report): string {
   if (report.phases.length > 0) blocks.push('## Phases', renderTable(phasesTable(report)));
   const holdMix = holdMixTable(report);
   if (holdMix) blocks.push('## Hold mix', renderTable(holdMix));
-  blocks.push('## Queueing and safety', [`- ${escapeText(littleLine(report))}`, `- ${escapeText(safetyLine(report))}`].join('\n'));
+  blocks.push('## Queueing and safety', [littleLine(report), ...safetyLines(report)].map((line) => `- ${escapeText(line)}`).join('\n'));
   const backend = backendLines(report);
   if (backend.length > 0) blocks.push('## Backend', backend.map((line) => `- ${escapeText(line)}`).join('\n'));
   if (report.thresholds.length > 0) {

@@ -4,6 +4,8 @@ import { formatCount, formatMs, formatNumber, formatPercent, formatRate } from '
 import { isMillisecondMetric } from './thresholds.js';
 import type { Report, ThresholdResult } from './types.js';
 
+export { safetyLine, safetyLines, SUMMARY_OVERLAP_EXAMPLES } from './safety-sections.js';
+
 /** A table: a header row and body rows of text cells. */
 export interface SummaryTable {
   readonly head: readonly string[];
@@ -16,9 +18,6 @@ export interface SummaryTable {
 export function columnAlignment(table: SummaryTable): ('left' | 'right')[] {
   return table.head.map((_, column) => table.align?.[column] ?? (column === 0 ? 'left' : 'right'));
 }
-
-/** How many overlap examples a summary names. */
-export const SUMMARY_OVERLAP_EXAMPLES = 3;
 
 /** One line naming the run: scenario, backend, length, workers, and whether it was interrupted. */
 export function runHeadline(report: Report): string {
@@ -124,17 +123,6 @@ export function backendLines(report: Report): string[] {
     lines.push(`backend unreachable ${outage.fromS}s–${outage.toS}s into the run: ${formatCount(outage.errors)} errors, no grants`);
   }
   return lines;
-}
-
-/** Whether mutual exclusion held, and the first overlaps when it did not. */
-export function safetyLine(report: Report): string {
-  const { overlaps, examples } = report.safety;
-  if (overlaps === 0) return 'mutual exclusion held: 0 overlaps';
-  const named = examples
-    .slice(0, SUMMARY_OVERLAP_EXAMPLES)
-    .map((example) => `${example.key} held by ${example.holders[0]} and ${example.holders[1]} ${formatMs(example.atMs)} into the run`);
-  const first = named.length > 0 ? `; first: ${named.join('; ')}` : '';
-  return `mutual exclusion VIOLATED: ${formatCount(overlaps)} overlap${overlaps === 1 ? '' : 's'}${first}`;
 }
 
 /** `PASS latency.acquire.p99 < 100ms: actual 45.2ms (54.8ms to spare)` */

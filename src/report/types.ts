@@ -1,6 +1,11 @@
 /** report.json, schemaVersion 1 (DESIGN.md "report.json"), plus the additions documented below. */
 import type { BackendOutage } from './outages.js';
+import type { ResourceOutcome } from '../safety/resource-store.js';
+import type { FaultSpec } from '../scenario/types.js';
 import type {
+  BreakerTransition,
+  CountSummary,
+  CrashExample,
   HoldMixEntry,
   LatencyName,
   LatencySummary,
@@ -57,12 +62,80 @@ export interface ReportPhase {
   readonly latency: Readonly<Record<LatencyName, LatencySummary>>;
 }
 
-/** Mutual exclusion checked against the ground-truth holder counter. */
+/** What totals.violations sums, checker by checker. */
+export interface ReportViolations {
+  /** overlapping holders, when they count (not neutralised by a fencing store) */
+  readonly overlaps: number;
+  readonly oversells: number;
+  readonly doubleBookings: number;
+  readonly lostUpdates: number;
+  readonly negativeBalances: number;
+  readonly staleWritesAccepted: number;
+}
+
+/**
+ * Safety against ground truth: mutual exclusion checked on the interval board (every grant
+ * and release stamped on one monotonic clock shared by the workers), and, with `resource:`,
+ * the protected state checked against what really happened to it.
+ */
 export interface ReportSafety {
   readonly checked: true;
-  readonly method: 'holder-counter';
+  /** interval-overlap (holder-counter in reports of older versions) */
+  readonly method: 'interval-overlap' | 'holder-counter';
+  /** grants made while another client still believed it held the key */
   readonly overlaps: number;
+  /** addition: time during which some key had two or more holders, summed over keys, ms */
+  readonly overlapMs?: number;
+  /** addition: false when a fencing store neutralises overlaps (they are reported, not counted as violations) */
+  readonly overlapsCounted?: boolean;
+  /** the first overlapping pairs: key, clients, when, and for how long */
   readonly examples: readonly OverlapExample[];
+  /** addition: the protected state against its ground truth; absent without `resource:` */
+  readonly resource?: ResourceOutcome;
+  /** addition: what totals.violations sums */
+  readonly violations?: ReportViolations;
+}
+
+/** addition: what the retry policy cost, and what the circuit breakers did. */
+export interface ReportRetries {
+  readonly strategy: string;
+  /** acquire attempts per granted request, over the run (the retry storm in one number) */
+  readonly attemptsPerAcquisition: number;
+  /** attempts made by each request that got its lock(s) */
+  readonly perGrant: CountSummary;
+  /** attempts made by each request that failed */
+  readonly perFailure: CountSummary;
+  /** requests failed fast by an open breaker */
+  readonly rejected: number;
+  /** present with strategy circuit-breaker */
+  readonly breaker?: {
+    /** times a breaker opened (all workers) */
+    readonly opened: number;
+    readonly transitions: readonly BreakerTransition[];
+  };
+}
+
+/** addition: one fault of the scenario and whom it hit. */
+export interface ReportFault extends FaultSpec {
+  /** clients paused or crashed, or worker threads blocked */
+  readonly hits: number;
+}
+
+/** addition: the faults of the scenario, and the locks crashed holders left behind. */
+export interface ReportFaults {
+  readonly windows: readonly ReportFault[];
+  readonly crashes: {
+    readonly count: number;
+    /** how long the keys stayed locked after their holder crashed (lease expiry − crash), ms */
+    readonly blockedTotalMs: number;
+    readonly blockedMeanMs: number;
+    readonly blockedMaxMs: number;
+    /** crashed keys another client got later, and how long after the crash */
+    readonly reclaimed: number;
+    readonly reclaimedAfterMeanMs: number;
+    readonly reclaimedAfterMaxMs: number;
+    readonly examples: readonly CrashExample[];
+  };
 }
 
 /** One threshold of the scenario, evaluated against this report. */
@@ -154,6 +227,10 @@ export interface Report {
   readonly phases: readonly ReportPhase[];
   readonly series: readonly SeriesPoint[];
   readonly safety: ReportSafety;
+  /** addition: attempts per request and circuit-breaker history */
+  readonly retries?: ReportRetries;
+  /** addition: the scenario's faults; absent when it has none */
+  readonly faults?: ReportFaults;
   /** addition: load-generator health per worker */
   readonly generator: ReportGenerator;
   readonly thresholds: readonly ThresholdResult[];

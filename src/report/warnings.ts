@@ -46,9 +46,12 @@ export function collectWarnings(report: Report, scenario: ResolvedScenario): str
     .filter((worker) => worker.symptoms.length > 0)
     .map((worker) => `worker ${worker.index} ${worker.symptoms.join(', ')}`);
   if (saturated.length > 0) {
+    const blocked = (scenario.faults ?? []).some((fault) => fault.type === 'event-loop-block');
     warnings.push(
       `the load generator, not the backend, may have limited this run: ${saturated.join('; ')}; ` +
-        `latencies include the generator's own delay — use more workers (now ${report.environment.workers}), a lower rate, or a bigger machine`,
+        (blocked
+          ? `this scenario blocks worker event loops on purpose (event-loop-block faults), which alone explains lag up to the fault's duration`
+          : `latencies include the generator's own delay — use more workers (now ${report.environment.workers}), a lower rate, or a bigger machine`),
     );
   }
   if (report.abortedBy) {
@@ -85,10 +88,13 @@ export function collectWarnings(report: Report, scenario: ResolvedScenario): str
         `; check the backend's logs, connection limits and network before trusting the latencies`,
     );
   }
+  const counted = report.safety.violations;
   if (totals.violations > 0 && scenario.lock.mode !== 'none') {
+    const stale = counted?.staleWritesAccepted ?? 0;
     warnings.push(
-      `mutual exclusion was violated ${formatCount(totals.violations)} times; ` +
-        `check that the lock's TTL (${formatMs(scenario.lock.ttlMs)}) outlives the hold time or that leases are renewed, and that the backend is configured for safety`,
+      `safety was violated ${formatCount(totals.violations)} times (see safety.violations); ` +
+        `check that the lock's TTL (${formatMs(scenario.lock.ttlMs)}) outlives the hold time or that leases are renewed, and that the backend is configured for safety` +
+        (stale > 0 ? `; ${formatCount(stale)} writes came from holders whose lock had passed on: a fencing store (resource.fencing: true) rejects them` : ''),
     );
   }
   if (totals.expired > 0) {
@@ -97,6 +103,19 @@ export function collectWarnings(report: Report, scenario: ResolvedScenario): str
         (scenario.lock.renew ? 'renewal came too late — renew more often' : 'no renewal is configured — add lock.renew or raise lock.ttl') +
         ` (ttl ${formatMs(scenario.lock.ttlMs)})`,
     );
+  }
+  const loadEndMs = plannedDurationMs(scenario);
+  for (const fault of report.faults?.windows ?? []) {
+    if (fault.hits === 0) {
+      warnings.push(
+        `the ${fault.type} fault at ${formatMs(fault.atMs)} hit nothing` +
+          (fault.atMs >= loadEndMs
+            ? ` (the load ended at ${formatMs(loadEndMs)}): move it inside the run`
+            : fault.type === 'event-loop-block'
+              ? ''
+              : `: no chosen client (${formatPercent(fault.fraction, 0)} of them) was holding a lock during its ${formatMs(fault.durationMs)}; raise fraction or duration, or hold longer`),
+      );
+    }
   }
   if (queueing.littleError !== null && queueing.littleError > LITTLE_ERROR_LIMIT) {
     warnings.push(

@@ -2,10 +2,14 @@
 import { availableParallelism } from 'node:os';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { ScenarioError } from '../errors.js';
+import { leafCount } from './hierarchy.js';
 import { resolveBackendSpec } from './backend.js';
 import { mixComponentName, type RawDistribution } from './distribution.js';
 import { phaseName, type RawScenario } from './schema.js';
-import type { BackendSpec, DistributionSpec, LoadSpec, Millis, PhaseSpec, ResolvedScenario, RetrySpec } from './types.js';
+import type { RawFault } from './faults.js';
+import type { RawResource } from './resource.js';
+import type { RawBackoff, RawRetry } from './retry.js';
+import type { BackoffSpec, DistributionSpec, FaultSpec, LoadSpec, Millis, MultiKeySpec, PhaseSpec, ResolvedScenario, ResourceSpec, RetrySpec } from './types.js';
 
 export interface ResolveContext {
   /** scenario file path as given; module backends resolve against its folder */
@@ -44,7 +48,7 @@ function scaleDistribution(d: RawDistribution, scale: Scale): DistributionSpec {
   }
 }
 
-function resolveRetry(r: RawScenario['lock']['retry'], scale: Scale): RetrySpec {
+function resolveBackoff(r: RawBackoff, scale: Scale): BackoffSpec {
   switch (r.strategy) {
     case 'none':
       return { strategy: 'none' };
@@ -53,6 +57,50 @@ function resolveRetry(r: RawScenario['lock']['retry'], scale: Scale): RetrySpec 
     default:
       return { strategy: r.strategy, baseMs: scale(r.base), maxMs: scale(r.max) };
   }
+}
+
+function resolveRetry(r: RawRetry, scale: Scale): RetrySpec {
+  if (r.strategy !== 'circuit-breaker') return resolveBackoff(r, scale);
+  return {
+    strategy: 'circuit-breaker',
+    backoff: resolveBackoff(r.backoff, scale),
+    failureRate: r.failureRate,
+    windowMs: scale(r.window),
+    minAttempts: r.minAttempts,
+    openForMs: scale(r.openFor),
+    countBusy: r.countBusy,
+  };
+}
+
+function leavesOf(keys: RawScenario['lock']['keys']): number | undefined {
+  return keys && 'levels' in keys ? leafCount(keys.levels) : undefined;
+}
+
+function resolveMultiKeys(keys: RawScenario['lock']['keys']): MultiKeySpec | undefined {
+  if (keys === undefined) return undefined;
+  return 'count' in keys ? { type: 'count', count: keys.count } : { type: 'levels', levels: keys.levels };
+}
+
+/** Resource amounts are not durations: timeScale leaves them alone. */
+function resolveResource(r: RawResource): ResourceSpec {
+  const store = r.store.type === 'memory' ? { type: 'memory' as const } : { type: 'redis' as const, url: r.store.url, keyPrefix: r.store.keyPrefix };
+  const common = { fencing: r.fencing, store };
+  switch (r.type) {
+    case 'inventory':
+      return { type: 'inventory', stock: r.stock, ...common };
+    case 'wallet':
+      return { type: 'wallet', balance: r.balance, debit: { min: r.debit.min, max: r.debit.max }, ...common };
+    case 'seat':
+      return { type: 'seat', ...common };
+    case 'counter':
+      return { type: 'counter', ...common };
+  }
+}
+
+function resolveFaults(faults: readonly RawFault[], scale: Scale): FaultSpec[] {
+  return faults
+    .map((f) => ({ type: f.type, atMs: scale(f.at), durationMs: scale(f.duration), fraction: f.fraction }))
+    .sort((a, b) => a.atMs - b.atMs);
 }
 
 /**
@@ -127,15 +175,18 @@ export function resolveScenario(raw: RawScenario, context: ResolveContext): Reso
     load: resolveLoad(raw, scale, context.durationMs),
     maxInFlight: raw.maxInFlight,
     maxBacklog: raw.maxBacklog,
-    resources: raw.resources,
+    resources: { ...raw.resources, count: raw.resources.count ?? leavesOf(raw.lock.keys) ?? 1 },
     lock: {
       mode: raw.lock.mode,
       ttlMs: scale(raw.lock.ttl),
       acquireTimeoutMs: scale(raw.lock.acquireTimeout),
       retry: resolveRetry(raw.lock.retry, scale),
       ...(raw.lock.renew && { renew: { everyMs: scale(raw.lock.renew.every) } }),
+      ...(raw.lock.keys && { keys: resolveMultiKeys(raw.lock.keys) }),
     },
     hold: scaleDistribution(raw.hold, scale),
+    ...(raw.resource && { resource: resolveResource(raw.resource) }),
+    ...(raw.faults.length > 0 && { faults: resolveFaults(raw.faults, scale) }),
     timeScale,
     drainMs: scale(raw.drain),
     thresholds: raw.thresholds,

@@ -2,9 +2,16 @@
 import { z } from 'zod';
 import { backendSchema } from './backend.js';
 import { distribution } from './distribution.js';
+import { faults } from './faults.js';
+import { resource } from './resource.js';
+import { retry } from './retry.js';
 import { choice, describeValue, duration, isRecord, strictMap } from './fields.js';
 import { quoteList } from './suggest.js';
+import { leafCount } from './hierarchy.js';
 import { thresholds, unknownPhaseProblem } from './thresholds.js';
+
+/** Leaves a lock hierarchy may have (the ground-truth board keeps ~100 bytes per lockable key). */
+const MAX_LEAVES = 10_000_000;
 
 const phase = strictMap({
   name: z.string().min(1).optional(),
@@ -41,7 +48,8 @@ const pick = z.preprocess(
 );
 
 const resources = strictMap({
-  count: z.int().min(1).default(1),
+  /** default 1; with lock.keys.levels, the number of leaves */
+  count: z.int().min(1).optional(),
   key: z
     .string()
     .refine((key) => key.includes('{id}'), { error: (issue) => `must contain '{id}' (the resource id goes there), e.g. "seat:{id}"; got ${describeValue(issue.input)}` })
@@ -49,24 +57,34 @@ const resources = strictMap({
   pick: pick.default({ type: 'uniform' }),
 });
 
-const retry = z
-  .discriminatedUnion('strategy', [
-    strictMap({ strategy: z.literal('none') }),
-    strictMap({ strategy: z.literal('fixed'), delay: duration().default(10) }),
-    strictMap({ strategy: z.literal('exponential'), base: duration().default(10), max: duration().default(1_000) }),
-    strictMap({ strategy: z.literal('exponential-jitter'), base: duration().default(10), max: duration().default(1_000) }),
-  ])
-  .superRefine((r, ctx) => {
-    if ('max' in r && r.max < r.base) ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be ≥ base', input: r.max });
-  });
+const multiKeys = z.preprocess(
+  (input) => (typeof input === 'number' ? { count: input } : input), // `keys: 4`
+  z.union([
+    strictMap({ count: z.int().min(2).max(64) }),
+    strictMap({
+      levels: z
+        .array(strictMap({ name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, { error: 'a name of letters, digits, - and _' }), count: z.int().min(1) }))
+        .min(2)
+        .max(8),
+    }),
+  ]),
+);
 
 const lock = strictMap({
-  mode: choice(['single', 'none'], ['multi']).default('single'),
+  mode: choice(['single', 'none', 'multi']).default('single'),
   ttl: duration({ positive: true }).default(30_000),
   acquireTimeout: duration().default(5_000),
   retry: retry.default({ strategy: 'exponential-jitter', base: 10, max: 500 }),
   renew: strictMap({ every: duration({ positive: true }) }).optional(),
+  /** mode multi (or none, the unlocked baseline): keys per request (`keys: 4`) or a hierarchy (`keys: { levels: [...] }`) */
+  keys: multiKeys.optional(),
 }).superRefine((l, ctx) => {
+  if (l.mode === 'multi' && l.keys === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['keys'], message: "is required with mode multi: a number of keys per request (keys: 4) or levels (keys: { levels: [{ name: train, count: 5 }, ...] })" });
+  }
+  if (l.mode === 'single' && l.keys !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['keys'], message: "belongs to mode multi (or none: the same requests without a lock); mode is 'single'", params: { at: 'key' } });
+  }
   if (l.renew && l.renew.every >= l.ttl) {
     ctx.addIssue({ code: 'custom', path: ['renew', 'every'], message: 'must be shorter than ttl, or the lease lapses before it is renewed', input: l.renew.every });
   }
@@ -112,9 +130,28 @@ export function scenarioSchema(context: { readonly cliDuration: boolean }) {
       thresholds: thresholds.default([]),
       report: report.prefault({}),
       sim: z.record(z.string(), z.unknown()).optional(),
+      resource: resource.optional(),
+      faults: faults.default([]),
     },
-    ['resource', 'faults', 'matrix'],
+    ['matrix'],
   ).superRefine((s, ctx) => {
+    const levels = s.lock.keys && 'levels' in s.lock.keys ? s.lock.keys.levels : undefined;
+    if (levels) {
+      const leaves = leafCount(levels);
+      if (leaves > MAX_LEAVES) {
+        ctx.addIssue({ code: 'custom', path: ['lock', 'keys', 'levels'], message: `make ${leaves} leaves (${levels.map((l) => l.count).join(' × ')}); at most ${MAX_LEAVES}` });
+      } else if (s.resources.count !== undefined && s.resources.count !== leaves) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['resources', 'count'],
+          message: `with lock.keys.levels the resources are the leaves: ${levels.map((l) => l.count).join(' × ')} = ${leaves} (leave count out)`,
+          input: s.resources.count,
+        });
+      }
+    }
+    if (s.resource?.fencing && s.lock.mode === 'none') {
+      ctx.addIssue({ code: 'custom', path: ['resource', 'fencing'], message: "needs a lock: with lock.mode none there is no fence token to check (use mode single or multi, or fencing: false)" });
+    }
     const open = s.phases !== undefined;
     const closed = s.users !== undefined;
     const models = `${quoteList(['phases'])} (open model: arrivals per second) or ${quoteList(['users'])} (closed model: users that think, then ask)`;

@@ -10,6 +10,13 @@ const LATENCY_FIELDS = ['count', 'min', 'mean', 'stdev', 'max', 'p50', 'p90', 'p
 const RATE_FIELDS = ['throughput', 'successRate', 'timeoutRate', 'contentionRate'] as const;
 const QUEUEING_FIELDS = ['arrivalRate', 'completionRate', 'meanWaitMs', 'littleL', 'measuredL', 'littleError', 'maxWaiters', 'utilization'] as const;
 
+const SAFETY_VIOLATION_FIELDS = ['overlaps', 'oversells', 'doubleBookings', 'lostUpdates', 'negativeBalances', 'staleWritesAccepted'] as const;
+const RESOURCE_FIELDS = [
+  'writes', 'skipped', 'staleWritesAccepted', 'staleWritesRejected', 'violations',
+  'sold', 'stockLeft', 'oversells', 'lostUpdates', 'debits', 'debited', 'negativeBalances', 'minBalance', 'bookings', 'seatsBooked', 'doubleBookings', 'increments', 'finalValue',
+] as const;
+const COUNT_FIELDS = ['count', 'mean', 'p50', 'p90', 'p99', 'max'] as const;
+
 /** The numeric fields of one phase (report.json `phases[]`), relative to the phase. */
 const PHASE_METRIC_PATHS: readonly string[] = [
   ...LATENCY_NAMES.flatMap((name) => LATENCY_FIELDS.map((field) => `latency.${name}.${field}`)),
@@ -27,6 +34,17 @@ export const REPORT_METRIC_PATHS: readonly string[] = [
   ...QUEUEING_FIELDS.map((name) => `queueing.${name}`),
   'durationMs',
   'safety.overlaps',
+  'safety.overlapMs',
+  ...SAFETY_VIOLATION_FIELDS.map((name) => `safety.violations.${name}`),
+  ...RESOURCE_FIELDS.map((name) => `safety.resource.${name}`),
+  'retries.attemptsPerAcquisition',
+  'retries.rejected',
+  'retries.breaker.opened',
+  ...COUNT_FIELDS.flatMap((field) => [`retries.perGrant.${field}`, `retries.perFailure.${field}`]),
+  'faults.crashes.count',
+  'faults.crashes.blockedMeanMs',
+  'faults.crashes.blockedMaxMs',
+  'faults.crashes.reclaimedAfterMaxMs',
   'warnings.length',
   'backend.outages.length',
 ];
@@ -36,7 +54,9 @@ const PHASE_PREFIX = 'phases.';
 
 const METRIC_SUMMARY =
   `latency.{${LATENCY_NAMES.join('|')}}.{${LATENCY_FIELDS.join('|')}}, totals.{${TOTAL_NAMES.join('|')}}, ` +
-  `rates.{${RATE_FIELDS.join('|')}}, queueing.{${QUEUEING_FIELDS.join('|')}}, durationMs, safety.overlaps, warnings.length, ` +
+  `rates.{${RATE_FIELDS.join('|')}}, queueing.{${QUEUEING_FIELDS.join('|')}}, durationMs, safety.overlaps, safety.overlapMs, ` +
+  `safety.violations.{${SAFETY_VIOLATION_FIELDS.join('|')}}, safety.resource.{${RESOURCE_FIELDS.join('|')}}, retries.attemptsPerAcquisition, ` +
+  `retries.{perGrant|perFailure}.{${COUNT_FIELDS.join('|')}}, retries.rejected, retries.breaker.opened, faults.crashes.{count|blockedMeanMs|blockedMaxMs|reclaimedAfterMaxMs}, warnings.length, ` +
   `backend.outages.length, phases.<phase name or index>.{latency.…|totals.…|rates.…}`;
 
 const OPERATORS = ['<=', '>=', '==', '!=', '<', '>'] as const;

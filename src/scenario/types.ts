@@ -54,7 +54,8 @@ export type LoadSpec =
       readonly thinkTime: DistributionSpec;
     };
 
-export type RetrySpec =
+/** The pause between acquire attempts (a plain backoff). */
+export type BackoffSpec =
   /** one attempt; a blocking backend queues it for the whole acquireTimeout */
   | { readonly strategy: 'none' }
   | { readonly strategy: 'fixed'; readonly delayMs: Millis }
@@ -63,15 +64,87 @@ export type RetrySpec =
   /** "full jitter": delay = random(0, min(max, base · 2^attempt)) */
   | { readonly strategy: 'exponential-jitter'; readonly baseMs: Millis; readonly maxMs: Millis };
 
+/**
+ * A circuit breaker per worker thread (one client process): it opens when the share of failed
+ * attempts within `windowMs` reaches `failureRate` (after at least `minAttempts`), fails requests
+ * fast while open, and after `openForMs` lets one probe through (half-open): success closes it,
+ * failure opens it again. While closed, attempts are spaced by `backoff`.
+ */
+export interface CircuitBreakerSpec {
+  readonly strategy: 'circuit-breaker';
+  readonly backoff: BackoffSpec;
+  readonly failureRate: number;
+  readonly windowMs: Millis;
+  readonly minAttempts: number;
+  readonly openForMs: Millis;
+  /** a busy key counts as a failed attempt (false: only backend errors do) */
+  readonly countBusy: boolean;
+}
+
+export type RetrySpec = BackoffSpec | CircuitBreakerSpec;
+
 export interface LockSpec {
-  /** none: no lock (the baseline that shows the damage); single: one key per request */
-  readonly mode: 'none' | 'single';
+  /** none: no lock (the baseline that shows the damage); single: one key per request; multi: several, in a global order */
+  readonly mode: 'none' | 'single' | 'multi';
   readonly ttlMs: Millis;
   /** the whole budget for getting the lock, across retries */
   readonly acquireTimeoutMs: Millis;
   readonly retry: RetrySpec;
   /** extend the lease every `everyMs` while held; absent = no renewal */
   readonly renew?: { readonly everyMs: Millis };
+  /** mode multi: how many keys one request locks (all or nothing); mode none: how many it touches unlocked */
+  readonly keys?: MultiKeySpec;
+}
+
+/**
+ * mode multi. `count`: each request locks `count` distinct resource ids (picked with
+ * resources.pick), acquired in ascending id order. `levels`: hierarchical locks, e.g.
+ * train → coach → seat: one key per level, each under the one before it.
+ */
+export type MultiKeySpec =
+  | { readonly type: 'count'; readonly count: number }
+  | { readonly type: 'levels'; readonly levels: readonly { readonly name: string; readonly count: number }[] };
+
+/** Where the protected state lives. */
+export type ResourceStoreSpec =
+  /** a SharedArrayBuffer of this run: every worker thread sees it */
+  | { readonly type: 'memory' }
+  /** keys on a Redis server: for runs spread over processes or machines */
+  | { readonly type: 'redis'; readonly url: string; readonly keyPrefix: string };
+
+interface ResourceCommon {
+  /** the store rejects a write whose fence is lower than the highest it has seen for the key */
+  readonly fencing: boolean;
+  readonly store: ResourceStoreSpec;
+}
+
+/**
+ * What the critical section does to shared state, per resource id: read it, hold the lock
+ * for the hold time, then write what the read implied. A broken lock really corrupts it.
+ */
+export type ResourceSpec =
+  /** stock per key; a holder that read s > 0 writes s − 1 (one unit sold) */
+  | (ResourceCommon & { readonly type: 'inventory'; readonly stock: number })
+  /** balance per wallet; a holder draws a debit and, if the balance it read allows, writes balance − debit */
+  | (ResourceCommon & { readonly type: 'wallet'; readonly balance: number; readonly debit: { readonly min: number; readonly max: number } })
+  /** each key is a seat; a holder that read it free books it */
+  | (ResourceCommon & { readonly type: 'seat' })
+  /** read-modify-write increment */
+  | (ResourceCommon & { readonly type: 'counter' });
+
+/** A fault on the run's timeline, active in [atMs, atMs + durationMs). */
+export interface FaultSpec {
+  /**
+   * client-pause: a chosen client holding a lock freezes until the fault ends (a stop-the-world GC pause:
+   * its work and its renewals wait). client-crash: a chosen client holding a lock dies (no write, no
+   * release, no renewal: the key stays locked until its TTL). event-loop-block: the chosen worker
+   * threads' event loops are blocked for the whole fault (every client on them stalls).
+   */
+  readonly type: 'client-pause' | 'client-crash' | 'event-loop-block';
+  readonly atMs: Millis;
+  readonly durationMs: Millis;
+  /** share of clients (pause, crash) or of worker threads (event-loop-block) it hits */
+  readonly fraction: number;
 }
 
 /** Connection settings every Redis-protocol backend shares (redis, redlock, redis-cluster). */
@@ -90,7 +163,7 @@ export interface RedisConnectionSpec {
   readonly commandTimeoutMs: Millis;
   /** ioredis' retries of a command over reconnects; small, so a dead server shows as errors */
   readonly maxRetriesPerRequest: number;
-  /** ioredis auto-pipelining: commands issued in one tick go in one write */
+  /** ioredis auto-pipelining: commands issued in one tick go in one write (default off: it cost more client CPU per cycle than it saved, bench/RESULTS.md) */
   readonly autoPipelining: boolean;
 }
 
@@ -218,6 +291,10 @@ export interface ResolvedScenario {
   };
   readonly lock: LockSpec;
   readonly hold: DistributionSpec;
+  /** the protected state; absent = the critical section only holds the lock */
+  readonly resource?: ResourceSpec;
+  /** client faults in time order; absent or empty = none */
+  readonly faults?: readonly FaultSpec[];
   /** how much the durations of the file were multiplied by (already applied) */
   readonly timeScale: number;
   /** extra time after the schedule ends for in-flight and backlogged requests to finish */

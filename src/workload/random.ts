@@ -5,7 +5,7 @@ import type { Rng } from './types.js';
  * Stream ids: each kind of draw has its own stream, so adding a draw of one kind
  * never shifts the values of another (e.g. a new retry jitter leaves hold times alone).
  */
-export const Stream = { arrivals: 1, key: 2, hold: 3, think: 4, retry: 5, rtt: 6 } as const;
+export const Stream = { arrivals: 1, key: 2, hold: 3, think: 4, retry: 5, rtt: 6, amount: 7 } as const;
 export type Stream = (typeof Stream)[keyof typeof Stream];
 
 const TWO_POW_32 = 4294967296;

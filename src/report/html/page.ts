@@ -18,6 +18,7 @@ import {
   totalsTable,
   type SummaryTable,
 } from '../sections.js';
+import { describeFault, faultLines, fencingLine, resourceLine, retriesLine, violationsLine } from '../safety-sections.js';
 import { failedThresholds } from '../thresholds.js';
 import type { Report, ThresholdResult } from '../types.js';
 import { LITTLE_ERROR_LIMIT } from '../warnings.js';
@@ -39,6 +40,8 @@ export function formatHtmlReport(report: Report): string {
     phasesSection(report),
     littleSection(report),
     safetySection(report),
+    retriesSection(report),
+    faultsSection(report),
     totalsSection(report),
     backendSection(report),
     generatorSection(report),
@@ -116,7 +119,7 @@ function headlineNumbers(report: Report): string {
     ['acquire p99', formatMs(report.latency.acquire?.p99), false],
     ['success rate', formatPercent(report.rates.successRate), report.rates.successRate < 1],
     ['failures', formatCount(report.totals.failed), report.totals.failed > 0],
-    ['overlaps (violations)', formatCount(report.safety.overlaps), report.safety.overlaps > 0],
+    ['violations', formatCount(report.totals.violations), report.totals.violations > 0],
     ['peak waiters', formatCount(report.queueing.maxWaiters), false],
   ];
   return `<section class="cards" id="numbers">${cards
@@ -177,7 +180,7 @@ function timelineSection(report: Report): string {
   if (charts.length === 0) return `<section id="timeline"><h2>Over time</h2><p class="muted">This report has no per-second series.</p></section>`;
   const outages = report.backend.outages?.length ?? 0;
   return `<section id="timeline"><h2>Over time</h2>
-<p class="muted">Dashed vertical lines mark where each phase starts${outages > 0 ? '; shaded windows are backend outages (seconds with errors and no grants)' : ''}${report.abortedBy ? '; the red line is where an abortOnFail threshold stopped the run' : ''}.</p>
+<p class="muted">Dashed vertical lines mark where each phase starts${outages > 0 ? '; shaded windows are backend outages (seconds with errors and no grants)' : ''}${report.faults ? '; purple windows are injected faults' : ''}${report.abortedBy ? '; the red line is where an abortOnFail threshold stopped the run' : ''}.</p>
 ${charts.map((chart) => `<figure class="chart-figure timeline"><figcaption>${escapeHtml(chart.heading)}</figcaption>${legendOf(chart.series)}${chart.svg}</figure>`).join('\n')}</section>`;
 }
 
@@ -218,15 +221,47 @@ function littleSection(report: Report): string {
 }
 
 function safetySection(report: Report): string {
-  const { overlaps, examples } = report.safety;
-  const held = overlaps === 0;
+  const { overlaps, examples, overlapsCounted } = report.safety;
+  const held = overlaps === 0 || overlapsCounted === false;
   const exampleRows = examples
-    .map((example) => `<tr><td><code>${escapeHtml(example.key)}</code></td><td>${escapeHtml(example.holders.join(' and '))}</td><td class="num">${escapeHtml(formatMs(example.atMs))}</td></tr>`)
+    .map(
+      (example) =>
+        `<tr><td><code>${escapeHtml(example.key)}</code></td><td>${escapeHtml(example.holders.join(' and '))}</td>` +
+        `<td class="num">${escapeHtml(formatMs(example.atMs))}</td><td class="num">${escapeHtml(example.overlapMs === undefined ? 'n/a' : formatMs(example.overlapMs))}</td></tr>`,
+    )
     .join('');
+  const stateLines = [resourceLine(report), fencingLine(report), violationsLine(report)].filter((line): line is string => line !== null);
+  const damaged = report.safety.resource ? report.safety.resource.violations > 0 : false;
   return `<section id="safety"><h2>Safety</h2>
 <p class="${held ? 'pass-text' : 'fail-text'}"><strong>${escapeHtml(safetyLine(report))}</strong></p>
-<p class="muted">Every holder is counted on a board independent of the backend; two holders of one key at once is a violation. Leases expired while held: ${formatCount(report.totals.expired)}; lost leases: ${formatCount(report.totals.lostLeases)}.</p>
-${examples.length > 0 ? `<table><thead><tr><th>key</th><th>holders</th><th class="num">into the run</th></tr></thead><tbody>${exampleRows}</tbody></table>` : ''}</section>`;
+${stateLines.map((line, index) => `<p class="${index === 0 ? (damaged ? 'fail-text' : 'pass-text') : ''}">${escapeHtml(line)}</p>`).join('\n')}
+<p class="muted">Every grant and release is stamped on one monotonic clock shared by the workers; two holders of one key whose intervals overlap is a violation. Leases expired while held: ${formatCount(report.totals.expired)}; lost leases: ${formatCount(report.totals.lostLeases)}.${report.safety.resource ? ' The protected state lives outside the lock; each holder reads it, holds, and writes what it read implied, so a broken lock really corrupts it.' : ''}</p>
+${examples.length > 0 ? `<table><thead><tr><th>key</th><th>holders</th><th class="num">into the run</th><th class="num">overlap</th></tr></thead><tbody>${exampleRows}</tbody></table>` : ''}</section>`;
+}
+
+function retriesSection(report: Report): string {
+  const line = retriesLine(report);
+  const retries = report.retries;
+  if (!line || !retries) return '';
+  const transitions = retries.breaker?.transitions ?? [];
+  const rows = transitions
+    .slice(0, 50)
+    .map((t) => `<tr><td class="num">${escapeHtml(formatMs(t.atMs))}</td><td>${t.worker}</td><td>${escapeHtml(t.from)} → ${escapeHtml(t.to)}</td></tr>`)
+    .join('');
+  return `<section id="retries"><h2>Retries</h2><p>${escapeHtml(line)}</p>
+${transitions.length > 0 ? `<h3>Circuit-breaker state changes${transitions.length > 50 ? ' (first 50)' : ''}</h3><table><thead><tr><th class="num">into the run</th><th>worker</th><th>change</th></tr></thead><tbody>${rows}</tbody></table>` : ''}</section>`;
+}
+
+function faultsSection(report: Report): string {
+  const lines = faultLines(report);
+  if (lines.length === 0) return '';
+  const examples = report.faults?.crashes.examples ?? [];
+  const rows = examples
+    .map((c) => `<tr><td><code>${escapeHtml(c.key)}</code></td><td>${escapeHtml(c.client)}</td><td class="num">${escapeHtml(formatMs(c.atMs))}</td><td class="num">${escapeHtml(formatMs(c.ghostMs))}</td></tr>`)
+    .join('');
+  return `<section id="faults"><h2>Faults</h2><ul>${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>
+${examples.length > 0 ? `<table><thead><tr><th>key</th><th>crashed client</th><th class="num">into the run</th><th class="num">blocked until TTL</th></tr></thead><tbody>${rows}</tbody></table>` : ''}
+<p class="muted">Fault windows are shaded on the charts above (${escapeHtml((report.faults?.windows ?? []).map(describeFault).join('; '))}).</p></section>`;
 }
 
 function totalsSection(report: Report): string {

@@ -60,6 +60,8 @@ svg.chart .marker.abort line { stroke: var(--fail); stroke-dasharray: none; stro
 svg.chart .marker.abort text { fill: var(--fail); font-weight: 600; }
 svg.chart .band rect { fill: var(--fail); fill-opacity: 0.12; }
 svg.chart .band text { fill: var(--fail); font-size: 10.5px; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+svg.chart .band.fault rect { fill: #8250df; fill-opacity: 0.14; }
+svg.chart .band.fault text { fill: #8250df; }
 .legend { display: flex; flex-wrap: wrap; gap: 14px; margin: 4px 0; font-size: 12.5px; }
 .legend .swatch { display: inline-block; width: 22px; height: 0; border-top: 3px solid; vertical-align: middle; margin-right: 6px; }
 .legend .swatch.dashed { border-top-style: dashed; }

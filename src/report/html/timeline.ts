@@ -14,13 +14,13 @@ export interface TimelineChart {
 /** A last second covered less than this is left out of the per-second rates: too short to scale up. */
 const MIN_PARTIAL_SECOND = 0.25;
 
-/** The four charts over time (none when the report has no per-second series). */
+/** The charts over time (none when the report has no per-second series): grants, failures, queue, latency, and attempts and breakers when retries matter. */
 export function timelineCharts(report: Report): TimelineChart[] {
   const { series } = report;
   if (series.length === 0) return [];
   const runS = report.durationMs / 1000;
   const endS = Math.max(runS, series[series.length - 1].t + 0.01);
-  const context = { endS, markers: phaseMarkers(report), bands: outageBands(report) };
+  const context = { endS, markers: phaseMarkers(report), bands: [...outageBands(report), ...faultBands(report)] };
   // the share of each second the run covered: 1, except a last second cut short by the end of the run
   const covered = (point: SeriesPoint): number => (runS > point.t ? Math.min(1, runS - point.t) : 1);
   // a point stands for the part of its second that ran: draw it in the middle of that part
@@ -52,7 +52,23 @@ export function timelineCharts(report: Report): TimelineChart[] {
       perSecond('failed/s', '#cf222e', (point) => point.failed),
       perSecond('timeouts/s', '#bc4c00', (point) => point.timeouts, true),
       perSecond('errors/s', '#8250df', (point) => point.errors, true),
+      ...(report.retries?.breaker ? [perSecond('failed fast/s', '#6e7781', (point) => point.rejected, true)] : []),
     ]),
+    ...(retriesMatter(report) && series.some((point) => point.attempts !== undefined)
+      ? [
+          chart(context, 'attempts', 'Acquire attempts per second (retries included)', 'per second', formatCount, [
+            perSecond('attempts/s', '#0969da', (point) => point.attempts),
+            perSecond('acquired/s', '#1a7f37', (point) => point.acquired, true),
+          ]),
+        ]
+      : []),
+    ...(report.retries?.breaker
+      ? [
+          chart(context, 'breaker', 'Circuit breakers open or half-open (end of each second)', 'workers', formatCount, [
+            line('breakers open', '#cf222e', (point) => point.breakerOpen ?? 0),
+          ]),
+        ]
+      : []),
     chart(context, 'queue', 'In flight and waiting (end of each second)', 'requests', formatCount, [
       line('in flight', '#1f6feb', (point) => point.inFlight),
       line('waiters', '#bf8700', (point) => point.waiters, true),
@@ -62,6 +78,14 @@ export function timelineCharts(report: Report): TimelineChart[] {
       line('p99', '#cf222e', (point) => (point.acquired > 0 ? point.p99 : null)),
     ]),
   ];
+}
+
+/** Attempts get their own chart when retries are a story of the run: a breaker, or at least two attempts per acquisition. */
+const RETRY_CHART_ATTEMPTS_PER_ACQUISITION = 2;
+
+function retriesMatter(report: Report): boolean {
+  const retries = report.retries;
+  return retries !== undefined && (retries.breaker !== undefined || retries.attemptsPerAcquisition >= RETRY_CHART_ATTEMPTS_PER_ACQUISITION);
 }
 
 interface ChartContext {
@@ -99,6 +123,16 @@ function phaseMarkers(report: Report): Marker[] {
     markers.push({ at: report.abortedBy.atMs / 1000, label: `aborted: ${report.abortedBy.metric} ${report.abortedBy.source}`, kind: 'abort' });
   }
   return markers;
+}
+
+/** The scenario's faults as hatched windows. */
+function faultBands(report: Report): Band[] {
+  return (report.faults?.windows ?? []).map((fault) => ({
+    from: fault.atMs / 1000,
+    to: (fault.atMs + fault.durationMs) / 1000,
+    label: `${fault.type} (${formatCount(fault.hits)} hit)`,
+    kind: 'fault',
+  }));
 }
 
 /** Backend outages (seconds with errors and no grants) as shaded windows. */
