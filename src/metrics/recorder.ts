@@ -4,6 +4,7 @@ import {
   LATENCY_NAMES,
   type BreakerTransition,
   type CrashExample,
+  type FaultMeasurements,
   type LatencyName,
   type OverlapExample,
   type SeriesPoint,
@@ -49,15 +50,7 @@ export interface WorkerMeasurements {
   readonly breakerTransitions: readonly BreakerTransition[];
   /** per fault of the scenario: clients paused or crashed, or this thread blocked */
   readonly faultHits: readonly number[];
-  readonly crashes: {
-    readonly count: number;
-    readonly ghostMsTotal: number;
-    readonly ghostMsMax: number;
-    readonly reclaimed: number;
-    readonly reclaimedAfterMsTotal: number;
-    readonly reclaimedAfterMsMax: number;
-    readonly examples: readonly CrashExample[];
-  };
+  readonly crashes: FaultMeasurements['crashes'];
   /** every second of this worker (the live copies sent on the port may arrive late or not at all) */
   readonly seconds: readonly SecondTick[];
   readonly health: WorkerHealth;

@@ -1,4 +1,5 @@
 import { monotonicMs } from '../clock.js';
+import { acquireLatch, releaseLatch } from '../latch.js';
 
 /**
  * Ground truth for mutual exclusion, independent of the backend: every client that
@@ -27,7 +28,6 @@ const LAST_CHANGE = 0;
 const CRASHED_AT = 1;
 const GRANTED_AT = 2; // .. GRANTED_AT + SLOTS - 1
 const FLOAT_STRIDE = 2 + SLOTS;
-const SPINS_BEFORE_SLEEP = 256;
 
 /** Shared memory for `resourceCount` resources. */
 export function allocateHolderBoard(resourceCount: number): HolderBoardMemory {
@@ -144,17 +144,10 @@ export class HolderBoard {
   }
 
   private lock(i: number): void {
-    let spins = 0;
-    while (Atomics.compareExchange(this.ints, i + LATCH, 0, 1) !== 0) {
-      // the holder of the latch was preempted inside its few instructions: stop burning the core
-      if (++spins > SPINS_BEFORE_SLEEP) {
-        Atomics.wait(this.ints, i + LATCH, 1, 0.05);
-        spins = 0;
-      }
-    }
+    acquireLatch(this.ints, i + LATCH);
   }
 
   private unlock(i: number): void {
-    Atomics.store(this.ints, i + LATCH, 0);
+    releaseLatch(this.ints, i + LATCH);
   }
 }

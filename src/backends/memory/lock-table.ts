@@ -1,6 +1,7 @@
 import { whenAborted } from '../../abort.js';
 import { monotonicMs } from '../../clock.js';
 import { keyHash53 } from '../key-hash.js';
+import { acquireLatch, releaseLatch } from '../../latch.js';
 
 /**
  * A lock table in a SharedArrayBuffer, so every worker thread contends for the
@@ -25,7 +26,6 @@ const EXPIRES_AT = 1; // ms on the shared monotonic clock
 const KEY_HASH = 2;
 const FLOAT_STRIDE = 4;
 
-const SPINS_BEFORE_SLEEP = 256;
 
 /** What the main thread hands to each worker: structured-cloneable. */
 export interface LockTableMemory {
@@ -190,17 +190,10 @@ export class LockTable {
   }
 
   private lock(i: number): void {
-    let spins = 0;
-    while (Atomics.compareExchange(this.ints, i + LATCH, 0, 1) !== 0) {
-      // the holder was preempted inside its few instructions: stop burning the core
-      if (++spins > SPINS_BEFORE_SLEEP) {
-        Atomics.wait(this.ints, i + LATCH, 1, 0.05);
-        spins = 0;
-      }
-    }
+    acquireLatch(this.ints, i + LATCH);
   }
 
   private unlock(i: number): void {
-    Atomics.store(this.ints, i + LATCH, 0);
+    releaseLatch(this.ints, i + LATCH);
   }
 }
