@@ -8,7 +8,6 @@ import { Cluster, Command, type ClusterOptions } from 'ioredis';
 import { ScenarioError } from '../../errors.js';
 import type { BackendSpec } from '../../scenario/types.js';
 import type { BackendFactory } from '../types.js';
-import { connectWithin } from './connect-within.js';
 import { redisAddress, redisOptions } from './connection.js';
 import { FailureLog } from './failures.js';
 import { ScriptLockBackend } from './script-lock-backend.js';
@@ -104,10 +103,6 @@ class RedirectionSafeCommands implements LockCommands {
 /** Locks on a Redis Cluster; keys spread over the masters by their hash tag. */
 export class RedisClusterBackend extends ScriptLockBackend {
   readonly name = 'redis-cluster';
-  private readonly client: Cluster;
-  private readonly where: string;
-  private readonly connectTimeoutMs: number;
-  private lastError: Error | undefined;
   private readonly nodeErrors = new Map<string, number>();
   private slotMapRefreshes = 0;
   private readonly redirectionSafe?: RedirectionSafeCommands;
@@ -121,11 +116,12 @@ export class RedisClusterBackend extends ScriptLockBackend {
     const where = `redis-cluster ${spec.urls.map(redisAddress).join(',')}`;
     const client = defineLockCommands(new Cluster(seeds, options));
     const redirectionSafe = spec.autoPipelining ? new RedirectionSafeCommands(client) : undefined;
-    super(redirectionSafe ?? client, spec.keyPrefix, new FailureLog(where, spec.commandTimeoutMs, [options.redisOptions?.password]));
-    this.client = client;
+    super(redirectionSafe ?? client, spec.keyPrefix, new FailureLog(where, spec.commandTimeoutMs, [options.redisOptions?.password]), {
+      client,
+      where,
+      timeoutMs: spec.connectTimeoutMs,
+    });
     this.redirectionSafe = redirectionSafe;
-    this.where = where;
-    this.connectTimeoutMs = spec.connectTimeoutMs;
     // listeners also keep ioredis from printing "Unhandled error event"
     client.on('error', (error: Error) => (this.lastError ??= error));
     client.on('node error', (error: Error, node: string) => {
@@ -135,21 +131,6 @@ export class RedisClusterBackend extends ScriptLockBackend {
       this.nodeErrors.set(node, (this.nodeErrors.get(node) ?? 0) + 1);
     });
     client.on('refresh', () => this.slotMapRefreshes++);
-  }
-
-  async connect(): Promise<void> {
-    await connectWithin(
-      this.where,
-      this.connectTimeoutMs,
-      () => this.client.connect(),
-      () => this.lastError,
-      () => this.client.disconnect(),
-      (text) => this.failures.mask(text),
-    );
-  }
-
-  async close(): Promise<void> {
-    this.client.disconnect();
   }
 
   /**

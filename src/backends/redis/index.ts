@@ -1,13 +1,12 @@
 /**
- * `redis`: one Redis server, one ioredis connection per worker thread
- * (auto-pipelined: the commands of one tick go out in one write, which beats a
- * pool of connections for a single-threaded server). SET NX PX + INCR of a
- * fence counter in one script; release and extend compare the token.
+ * `redis`: one Redis server, one ioredis connection per worker thread (one
+ * connection beats a pool for a single-threaded server; auto-pipelining is an
+ * option, off by default: bench/RESULTS.md). SET NX PX + INCR of a fence
+ * counter in one script; release and extend compare the token.
  */
 import { Redis } from 'ioredis';
 import type { BackendSpec } from '../../scenario/types.js';
 import type { BackendFactory } from '../types.js';
-import { connectWithin } from './connect-within.js';
 import { redisAddress, redisOptions } from './connection.js';
 import { FailureLog } from './failures.js';
 import { ScriptLockBackend } from './script-lock-backend.js';
@@ -18,10 +17,6 @@ type RedisSpec = Extract<BackendSpec, { type: 'redis' }>;
 /** Locks on one Redis server; keeps reconnecting on its own after the server comes back. */
 export class RedisBackend extends ScriptLockBackend {
   readonly name = 'redis';
-  private readonly client: Redis;
-  private readonly where: string;
-  private readonly connectTimeoutMs: number;
-  private lastError: Error | undefined;
   private ready = false;
   private everReady = false;
   private disconnects = 0;
@@ -31,10 +26,7 @@ export class RedisBackend extends ScriptLockBackend {
     const options = redisOptions(spec, spec.url);
     const where = `redis ${redisAddress(spec.url)}`;
     const client = defineLockCommands(new Redis(options));
-    super(client, spec.keyPrefix, new FailureLog(where, spec.commandTimeoutMs, [options.password]));
-    this.client = client;
-    this.where = where;
-    this.connectTimeoutMs = spec.connectTimeoutMs;
+    super(client, spec.keyPrefix, new FailureLog(where, spec.commandTimeoutMs, [options.password]), { client, where, timeoutMs: spec.connectTimeoutMs });
     // an 'error' listener also keeps ioredis from printing "Unhandled error event"
     client.on('error', (error: Error) => (this.lastError = error));
     client.on('ready', () => {
@@ -45,21 +37,6 @@ export class RedisBackend extends ScriptLockBackend {
       if (this.ready) this.disconnects++;
       this.ready = false;
     });
-  }
-
-  async connect(): Promise<void> {
-    await connectWithin(
-      this.where,
-      this.connectTimeoutMs,
-      () => this.client.connect(),
-      () => this.lastError,
-      () => this.client.disconnect(),
-      (text) => this.failures.mask(text),
-    );
-  }
-
-  async close(): Promise<void> {
-    this.client.disconnect();
   }
 
   override stats(): Readonly<Record<string, number>> {

@@ -4,6 +4,7 @@
  */
 import { monotonicMs } from '../../clock.js';
 import type { AcquireOptions, Lease, LockBackend } from '../types.js';
+import { connectWithin } from './connect-within.js';
 import { newToken } from './connection.js';
 import type { FailureLog } from './failures.js';
 import { lockKeys, type LockCommands } from './scripts.js';
@@ -14,21 +15,45 @@ interface ScriptLease extends Lease {
   readonly fenceKey?: string;
 }
 
+/** The ioredis client (Redis or Cluster) a script-lock backend connects and closes. */
+export interface ScriptLockClient {
+  connect(): Promise<unknown>;
+  disconnect(): void;
+}
+
 /**
  * acquire / release / extend over a connection (or cluster) with the lock
- * commands defined; subclasses own the connection: connect, close, stats.
+ * commands defined, and connect / close of that client; subclasses set up the
+ * client's events (lastError, their own counters) and add to stats.
  */
 export abstract class ScriptLockBackend implements LockBackend {
   abstract readonly name: string;
+  /** the client's latest error: a better reason for an unreachable server than a timeout */
+  protected lastError: Error | undefined;
 
   protected constructor(
     private readonly commands: LockCommands,
     private readonly keyPrefix: string,
     protected readonly failures: FailureLog,
+    private readonly connection: { readonly client: ScriptLockClient; readonly where: string; readonly timeoutMs: number },
   ) {}
 
-  abstract connect(): Promise<void>;
-  abstract close(): Promise<void>;
+  /** Connects within the connect timeout, or throws BackendUnavailableError naming the server (never a secret). */
+  async connect(): Promise<void> {
+    const { client, where, timeoutMs } = this.connection;
+    await connectWithin(
+      where,
+      timeoutMs,
+      () => client.connect(),
+      () => this.lastError,
+      () => client.disconnect(),
+      (text) => this.failures.mask(text),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.connection.client.disconnect();
+  }
 
   /**
    * SET NX PX and INCR of the fence in one script. Answers at once (waitMs is
