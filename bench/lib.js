@@ -181,3 +181,41 @@ export function machine() {
   const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim() || String(cpus().length);
   return { nproc, cpu: model, load: loadAverage(), node: process.version, tree };
 }
+
+/**
+ * One closed-model lockbench run in this process (the built dist/): `users` clients that
+ * lock a key, release at once and ask again (no think time, zero hold). `backend` and
+ * `lock` are YAML flow maps; `resources` defaults to `keys` uniform keys. → the report.
+ */
+export async function runLockCycles({ name, seed = 1, backend, workers, users, seconds, keys, resources, lock, drain = '5s' }) {
+  const { run, loadScenarioText } = await import(new URL('../dist/index.js', import.meta.url).href);
+  const yaml = `
+name: ${name}
+seed: ${seed}
+backend: ${backend}
+workers: ${workers}
+users: ${users}
+duration: ${seconds}s
+thinkTime: 0ms
+hold: 0ms
+resources: ${resources ?? `{ count: ${keys}, pick: uniform }`}
+lock: ${lock}
+drain: ${drain}
+`;
+  return run(loadScenarioText(yaml, `${name}.yaml`));
+}
+
+/** What a lock-cycle table reads off a report: cycles/s, acquire p50/p99 (ms) and what went wrong. */
+export function cycleFigures(report) {
+  const { acquired, failed, errors, timeouts, violations } = report.totals;
+  return {
+    cyclesPerSec: acquired / (report.durationMs / 1000),
+    p50: report.latency.acquire.p50,
+    p99: report.latency.acquire.p99,
+    failed,
+    errors,
+    timeouts,
+    violations,
+    stats: report.backend.stats ?? {},
+  };
+}

@@ -25,9 +25,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
-import { fail, findBinary, fmt, freePort, log, parseFlags, positive, sleep } from './lib.js';
+import { fail, findBinary, fmt, freePort, log, parseFlags, positive, runLockCycles, sleep } from './lib.js';
 
-const { run, loadScenarioText } = await import(new URL('../dist/index.js', import.meta.url).href);
 
 const KEYS_MANY = 100_000;
 const KEYS_HOT = 4;
@@ -108,20 +107,17 @@ async function stopServer(server, keep) {
 
 /** One closed-model lockbench run: `clients` users, no think time, zero hold. */
 async function lockbenchRun(port, { clients, keys, seconds, workers }) {
-  const yaml = `
-name: mysql-bench-${keys}-keys-${clients}
-seed: 7
-backend: { type: mysql, url: "mysql://root@127.0.0.1:${port}/test", fenceTable: ${FENCE_TABLE} }
-workers: ${Math.min(workers, clients)}
-users: ${clients}
-duration: ${seconds}s
-thinkTime: 0ms
-hold: 0ms
-resources: { count: ${keys}, key: "bench:{id}" }
-lock: { ttl: 30s, acquireTimeout: 10s, retry: { strategy: none } }
-drain: 10s
-`;
-  const report = await run(loadScenarioText(yaml, 'bench-mysql.yaml'));
+  const report = await runLockCycles({
+    name: `mysql-bench-${keys}-keys-${clients}`,
+    seed: 7,
+    backend: `{ type: mysql, url: "mysql://root@127.0.0.1:${port}/test", fenceTable: ${FENCE_TABLE} }`,
+    workers: Math.min(workers, clients),
+    users: clients,
+    seconds,
+    resources: `{ count: ${keys}, key: "bench:{id}" }`,
+    lock: '{ ttl: 30s, acquireTimeout: 10s, retry: { strategy: none } }',
+    drain: '10s',
+  });
   const { acquire } = report.latency;
   return {
     rate: report.rates.throughput,

@@ -23,11 +23,8 @@ import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { fail, findBinary, formatNumber as fmt, freePort, log, oneOrMoreOf as list, parseFlags } from './lib.js';
+import { cycleFigures, fail, findBinary, formatNumber as fmt, freePort, log, oneOrMoreOf as list, parseFlags, runLockCycles } from './lib.js';
 
-const dist = new URL('../dist/', import.meta.url);
-const { run } = await import(new URL('run.js', dist).href);
-const { loadScenarioText } = await import(new URL('scenario/index.js', dist).href);
 
 const KEY_SETS = { many: 100_000, hot: 4 };
 const RETRY = {
@@ -148,30 +145,16 @@ async function query(url, text) {
 // ---------------------------------------------------------------- the runs
 
 async function lockbench(server, { clients, keys, mode, seconds, scope }) {
-  const yaml = `
-name: bench-postgres
-seed: 1
-backend: { type: postgres, url: "${server.url}", lockScope: ${scope} }
-workers: ${Math.min(2, clients)}
-users: ${clients}
-duration: ${seconds}s
-thinkTime: 0ms
-hold: 0ms
-resources: { count: ${KEY_SETS[keys]}, pick: uniform }
-lock: { acquireTimeout: 5s, retry: ${RETRY[mode]} }
-drain: 5s
-`;
-  const report = await run(loadScenarioText(yaml, 'bench-postgres.yaml'));
-  const { acquired, failed, errors, violations } = report.totals;
-  return {
-    cyclesPerSec: acquired / (report.durationMs / 1000),
-    p50: report.latency.acquire.p50,
-    p99: report.latency.acquire.p99,
-    failed,
-    errors,
-    violations,
-    stats: report.backend.stats ?? {},
-  };
+  const report = await runLockCycles({
+    name: 'bench-postgres',
+    backend: `{ type: postgres, url: "${server.url}", lockScope: ${scope} }`,
+    workers: Math.min(2, clients),
+    users: clients,
+    seconds,
+    keys: KEY_SETS[keys],
+    lock: `{ acquireTimeout: 5s, retry: ${RETRY[mode]} }`,
+  });
+  return cycleFigures(report);
 }
 
 function pgbench(server, { clients, keys, seconds }) {

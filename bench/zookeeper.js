@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import zookeeper from 'node-zookeeper-client';
-import { fail, findBinary, formatNumber as fmt, freePort, log, oneOrMoreOf as list, parseFlags } from './lib.js';
+import { cycleFigures, fail, findBinary, formatNumber as fmt, freePort, log, oneOrMoreOf as list, parseFlags, runLockCycles } from './lib.js';
 
 const JAR = '/usr/share/java/zookeeper.jar';
 const KEY_SETS = { many: 10_000, hot: 4 };
@@ -182,31 +182,16 @@ async function createParents(connect, count) {
 // ---------------------------------------------------------------- the runs
 
 async function lockbench(server, { clients, keys, mode, seconds }) {
-  const { run } = await import(new URL('../dist/run.js', import.meta.url).href);
-  const { loadScenarioText } = await import(new URL('../dist/scenario/index.js', import.meta.url).href);
-  const yaml = `
-name: bench-zookeeper
-seed: 1
-backend: { type: zookeeper, connect: "${server.connect}", root: ${ROOT} }
-workers: ${Math.min(THREADS, clients)}
-users: ${clients}
-duration: ${seconds}s
-thinkTime: 0ms
-hold: 0ms
-resources: { count: ${KEY_SETS[keys]}, pick: uniform }
-lock: { acquireTimeout: 5s, retry: ${RETRY[mode]} }
-drain: 5s
-`;
-  const report = await run(loadScenarioText(yaml, 'bench-zookeeper.yaml'));
-  const { acquired, failed, errors, violations } = report.totals;
-  return {
-    cyclesPerSec: acquired / (report.durationMs / 1000),
-    p50: report.latency.acquire.p50,
-    p99: report.latency.acquire.p99,
-    failed,
-    errors,
-    violations,
-  };
+  const report = await runLockCycles({
+    name: 'bench-zookeeper',
+    backend: `{ type: zookeeper, connect: "${server.connect}", root: ${ROOT} }`,
+    workers: Math.min(THREADS, clients),
+    users: clients,
+    seconds,
+    keys: KEY_SETS[keys],
+    lock: `{ acquireTimeout: 5s, retry: ${RETRY[mode]} }`,
+  });
+  return cycleFigures(report);
 }
 
 /** Raw create + delete pairs/s: `chains` concurrent chains over min(THREADS, chains) sessions, one per thread. */
