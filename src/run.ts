@@ -4,6 +4,18 @@ import { abortingThreshold, buildReport, type Report, type ReportAbort } from '.
 import type { RunMeasurements } from './metrics/types.js';
 import type { LoadedScenario } from './scenario/types.js';
 import { toolVersion } from './version.js';
+import { ScenarioError } from './errors.js';
+
+/** What only `simulate` and `plan` can do: a semaphore of several permits needs a backend that has one. */
+function checkRunnable(loaded: LoadedScenario): void {
+  const { permits } = loaded.scenario.lock;
+  if (permits === 1) return;
+  const at = loaded.locate('lock.permits');
+  throw new ScenarioError(
+    `${permits} permits is a semaphore, which lockbench simulate and lockbench plan model but no lock backend of run offers (allowed with run: 1)`,
+    at && { file: loaded.file, line: at.line, col: at.col, path: 'lock.permits' },
+  );
+}
 
 /**
  * Runs a loaded scenario and returns its report (nothing is printed or written).
@@ -11,6 +23,7 @@ import { toolVersion } from './version.js';
  * totals show it can no longer pass; the report then names it in `abortedBy`.
  */
 export async function run(loaded: LoadedScenario, hooks: RunHooks = {}): Promise<Report> {
+  checkRunnable(loaded);
   const gates = loaded.scenario.thresholds.filter((threshold) => threshold.abortOnFail);
   const stop = new AbortController();
   const forwardStop = (): void => stop.abort();

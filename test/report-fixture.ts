@@ -102,7 +102,7 @@ export function makeScenario(overrides: Partial<ResolvedScenario> = {}): Resolve
     maxInFlight: 5_000,
     maxBacklog: 10_000,
     resources: { count: 100, key: 'train:12951:seat:{id}', pick: { type: 'zipf', s: 1.1 } },
-    lock: { mode: 'single', ttlMs: 30_000, acquireTimeoutMs: 2_000, retry: { strategy: 'exponential-jitter', baseMs: 10, maxMs: 500 } },
+    lock: { mode: 'single', ttlMs: 30_000, acquireTimeoutMs: 2_000, retry: { strategy: 'exponential-jitter', baseMs: 10, maxMs: 500 }, permits: 1 },
     hold: {
       type: 'mix',
       of: [

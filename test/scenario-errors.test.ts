@@ -82,7 +82,7 @@ describe('unknown and unsupported keys', () => {
 
   it('lists the allowed keys when nothing is close', () => {
     const message = expectAt(errorOf(lines(...head, 'lock:', '  maxAttempts: 3')), 5, 3, 'lock.maxAttempts');
-    expect(message).toBe("unknown key 'maxAttempts' (allowed: mode, ttl, acquireTimeout, retry, renew, keys)");
+    expect(message).toBe("unknown key 'maxAttempts' (allowed: mode, ttl, acquireTimeout, retry, renew, keys, permits)");
   });
 
   it('reports planned sections as not supported yet', () => {

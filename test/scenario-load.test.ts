@@ -84,6 +84,7 @@ describe('a full scenario', () => {
       acquireTimeoutMs: 2_000,
       retry: { strategy: 'exponential', baseMs: 10, maxMs: 500 },
       renew: { everyMs: 10_000 },
+      permits: 1,
     });
     expect(s.hold).toEqual({
       type: 'mix',
@@ -129,7 +130,7 @@ describe('defaults', () => {
       maxInFlight: 10_000,
       maxBacklog: 100_000,
       resources: { count: 1, key: 'resource:{id}', pick: { type: 'uniform' } },
-      lock: { mode: 'single', ttlMs: 30_000, acquireTimeoutMs: 5_000, retry: { strategy: 'exponential-jitter', baseMs: 10, maxMs: 500 } },
+      lock: { mode: 'single', ttlMs: 30_000, acquireTimeoutMs: 5_000, retry: { strategy: 'exponential-jitter', baseMs: 10, maxMs: 500 }, permits: 1 },
       hold: { type: 'constant', value: 0 },
       timeScale: 1,
       drainMs: 30_000,
@@ -163,12 +164,12 @@ describe('defaults', () => {
         'duration: 1s',
         'resources: { count: 100, pick: { type: hotspot, hotKeys: 0.1, hotTraffic: 0.9 } }',
         'backend: { type: memory, rtt: { type: exponential, mean: 2ms }, capacity: 64 }',
-        'sim: { rtt: 1ms, anything: [1, 2] }',
+        'sim: { rtt: 1ms, serviceTime: { type: exponential, mean: 50us }, capacity: 20000, discipline: fifo }',
       ),
     );
     expect(s.resources.pick).toEqual({ type: 'hotspot', hotKeys: 0.1, hotTraffic: 0.9 });
     expect(s.backend).toEqual({ type: 'memory', rtt: { type: 'exponential', mean: 2 }, capacity: 64 });
-    expect(s.sim).toEqual({ rtt: '1ms', anything: [1, 2] });
+    expect(s.sim).toEqual({ rtt: { type: 'constant', value: 1 }, serviceTime: { type: 'exponential', mean: 0.05 }, capacity: 20_000, discipline: 'fifo' });
   });
 
   it('resolves a module backend path against the scenario folder', () => {
@@ -193,7 +194,7 @@ describe('timeScale', () => {
     const s = load(text);
     expect(s.timeScale).toBe(0.01);
     expect(s.load).toEqual({ model: 'open', phases: [{ name: 'phase-1', durationMs: 100, rate: 200, rampTo: 400, arrival: 'uniform' }] });
-    expect(s.lock).toEqual({ mode: 'single', ttlMs: 300, acquireTimeoutMs: 20, retry: { strategy: 'exponential', baseMs: 0.1, maxMs: 5 }, renew: { everyMs: 100 } });
+    expect(s.lock).toEqual({ mode: 'single', ttlMs: 300, acquireTimeoutMs: 20, retry: { strategy: 'exponential', baseMs: 0.1, maxMs: 5 }, renew: { everyMs: 100 }, permits: 1 });
     expect(s.hold).toEqual({ type: 'uniform', min: 10, max: 20 });
     expect(s.backend).toEqual({ type: 'memory', rtt: { type: 'constant', value: 1 } });
     expect(s.drainMs).toBe(50);

@@ -11,6 +11,7 @@ import {
   writeReportToDir,
   type Report,
 } from '../report/index.js';
+import type { RunHooks } from '../driver/coordinator.js';
 import { run } from '../run.js';
 import { loadScenarioFile, type LoadOptions } from '../scenario/index.js';
 import type { LoadedScenario } from '../scenario/types.js';
@@ -30,8 +31,14 @@ export interface RunFlags {
   maxRegression?: string;
 }
 
-/** Runs the scenario; exit 130 when interrupted, 99 when a gate failed (after everything is written). */
-export async function runCommand(scenarioArg: string, flags: RunFlags, loadOptions: LoadOptions): Promise<ExitCode> {
+/** What produces a report from a loaded scenario: `run` (real backend) or `simulate` (virtual time). */
+export type ScenarioExecutor = (loaded: LoadedScenario, hooks: RunHooks) => Promise<Report>;
+
+/**
+ * Runs (or simulates) the scenario; exit 130 when interrupted, 99 when a gate failed (after everything is written).
+ * `execute` is `run` for `lockbench run` and `simulate` for `lockbench simulate`: loading, gates and report files are the same.
+ */
+export async function runCommand(scenarioArg: string, flags: RunFlags, loadOptions: LoadOptions, execute: ScenarioExecutor = run): Promise<ExitCode> {
   const loaded = await loadScenarioFile(resolveScenarioPath(scenarioArg), loadOptions);
   const gated: LoadedScenario = { ...loaded, scenario: { ...loaded.scenario, thresholds: withCliThresholds(loaded.scenario, flags.threshold) } };
   const formats = parseFormats(flags.format, loaded.scenario.report.formats);
@@ -40,7 +47,7 @@ export async function runCommand(scenarioArg: string, flags: RunFlags, loadOptio
   // read the baseline before the run: a wrong path should not cost a whole run
   const baseline = flags.baseline === undefined ? undefined : { file: flags.baseline, report: await readReportFile(resolveReportPath(flags.baseline)) };
 
-  const measured = await runWithInterrupts(gated, flags.quiet === true);
+  const measured = await runWithInterrupts(gated, flags.quiet === true, execute);
   const report: Report = baseline
     ? { ...measured, baseline: { ...compareReports(baseline.report, measured, { tolerance, baseFile: baseline.file }), file: baseline.file } }
     : measured;
@@ -55,7 +62,7 @@ export async function runCommand(scenarioArg: string, flags: RunFlags, loadOptio
 }
 
 /** Ctrl-C stops the run and keeps what was measured; a second Ctrl-C quits without a report. */
-async function runWithInterrupts(loaded: LoadedScenario, quiet: boolean): Promise<Report> {
+async function runWithInterrupts(loaded: LoadedScenario, quiet: boolean, execute: ScenarioExecutor): Promise<Report> {
   const stop = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
@@ -66,7 +73,7 @@ async function runWithInterrupts(loaded: LoadedScenario, quiet: boolean): Promis
   process.on('SIGINT', onSigint);
   const progress = quiet ? undefined : progressPrinter(process.stderr);
   try {
-    return await run(loaded, { signal: stop.signal, onProgress: progress?.update });
+    return await execute(loaded, { signal: stop.signal, onProgress: progress?.update });
   } finally {
     progress?.done();
     process.off('SIGINT', onSigint);

@@ -8,8 +8,9 @@ import { mixComponentName, type RawDistribution } from './distribution.js';
 import { phaseName, type RawScenario } from './schema.js';
 import type { RawFault } from './faults.js';
 import type { RawResource } from './resource.js';
+import type { RawSim } from './sim.js';
 import type { RawBackoff, RawRetry } from './retry.js';
-import type { BackoffSpec, DistributionSpec, FaultSpec, LoadSpec, Millis, MultiKeySpec, PhaseSpec, ResolvedScenario, ResourceSpec, RetrySpec } from './types.js';
+import type { BackoffSpec, DistributionSpec, FaultSpec, LoadSpec, Millis, MultiKeySpec, PhaseSpec, ResolvedScenario, ResourceSpec, RetrySpec, SimSpec } from './types.js';
 
 export interface ResolveContext {
   /** scenario file path as given; module backends resolve against its folder */
@@ -149,6 +150,16 @@ function resolveLoad(raw: RawScenario, scale: Scale, durationMs: number | undefi
   };
 }
 
+/** The backend model's durations scale like every other duration; capacity is a rate and does not. */
+function resolveSim(raw: RawSim, scale: Scale): SimSpec {
+  return {
+    ...(raw.rtt && { rtt: scaleDistribution(raw.rtt, scale) }),
+    ...(raw.serviceTime && { serviceTime: scaleDistribution(raw.serviceTime, scale) }),
+    ...(raw.capacity !== undefined && { capacity: raw.capacity }),
+    ...(raw.discipline && { discipline: raw.discipline }),
+  };
+}
+
 function checkPositive(flag: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new ScenarioError(`${flag} must be a number > 0, got ${value}`);
 }
@@ -183,6 +194,7 @@ export function resolveScenario(raw: RawScenario, context: ResolveContext): Reso
       retry: resolveRetry(raw.lock.retry, scale),
       ...(raw.lock.renew && { renew: { everyMs: scale(raw.lock.renew.every) } }),
       ...(raw.lock.keys && { keys: resolveMultiKeys(raw.lock.keys) }),
+      permits: raw.lock.permits,
     },
     hold: scaleDistribution(raw.hold, scale),
     ...(raw.resource && { resource: resolveResource(raw.resource) }),
@@ -191,6 +203,6 @@ export function resolveScenario(raw: RawScenario, context: ResolveContext): Reso
     drainMs: scale(raw.drain),
     thresholds: raw.thresholds,
     report: raw.report,
-    ...(raw.sim !== undefined && { sim: raw.sim }),
+    ...(raw.sim !== undefined && { sim: resolveSim(raw.sim, scale) }),
   };
 }

@@ -5,6 +5,7 @@ import { distribution } from './distribution.js';
 import { faults } from './faults.js';
 import { resource } from './resource.js';
 import { retry } from './retry.js';
+import { sim } from './sim.js';
 import { choice, describeValue, duration, isRecord, strictMap } from './fields.js';
 import { quoteList } from './suggest.js';
 import { leafCount } from './hierarchy.js';
@@ -78,6 +79,8 @@ const lock = strictMap({
   renew: strictMap({ every: duration({ positive: true }) }).optional(),
   /** mode multi (or none, the unlocked baseline): keys per request (`keys: 4`) or a hierarchy (`keys: { levels: [...] }`) */
   keys: multiKeys.optional(),
+  /** holders a key admits at once: 1 = a mutex, c > 1 = a semaphore / pool of c permits (simulate and plan) */
+  permits: z.int().min(1).default(1),
 }).superRefine((l, ctx) => {
   if (l.mode === 'multi' && l.keys === undefined) {
     ctx.addIssue({ code: 'custom', path: ['keys'], message: "is required with mode multi: a number of keys per request (keys: 4) or levels (keys: { levels: [{ name: train, count: 5 }, ...] })" });
@@ -129,7 +132,7 @@ export function scenarioSchema(context: { readonly cliDuration: boolean }) {
       drain: duration().default(30_000),
       thresholds: thresholds.default([]),
       report: report.prefault({}),
-      sim: z.record(z.string(), z.unknown()).optional(),
+      sim: sim.optional(),
       resource: resource.optional(),
       faults: faults.default([]),
     },

@@ -94,6 +94,23 @@ export interface LockSpec {
   readonly renew?: { readonly everyMs: Millis };
   /** mode multi: how many keys one request locks (all or nothing); mode none: how many it touches unlocked */
   readonly keys?: MultiKeySpec;
+  /** holders one key admits at once: 1 = a mutex; c > 1 = a semaphore of c permits (simulate and plan only) */
+  readonly permits: number;
+}
+
+/**
+ * The backend model of `lockbench simulate`, as written in `sim:` (durations scaled); what the file
+ * leaves out is filled in by the simulator from the backend and retry policy (src/sim/backend-model.ts).
+ */
+export interface SimSpec {
+  /** round trip of one operation: half on the way to the server, half back */
+  readonly rtt?: DistributionSpec;
+  /** server time per operation, added to its answer */
+  readonly serviceTime?: DistributionSpec;
+  /** operations per second the server processes, one after another in arrival order */
+  readonly capacity?: number;
+  /** fifo: the server queues waiters and hands the key over on release; polling: it answers busy and the client retries */
+  readonly discipline?: 'fifo' | 'polling';
 }
 
 /**
@@ -301,8 +318,8 @@ export interface ResolvedScenario {
   readonly drainMs: Millis;
   readonly thresholds: readonly ThresholdSpec[];
   readonly report: { readonly dir: string; readonly formats: readonly ReportFormat[] };
-  /** the `sim` section, kept for `lockbench simulate` (not used by `run`) */
-  readonly sim?: Readonly<Record<string, unknown>>;
+  /** the `sim` section: the backend model of `lockbench simulate` (not used by `run`) */
+  readonly sim?: SimSpec;
 }
 
 /** A loaded scenario plus what is needed to point at its source. */
