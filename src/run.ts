@@ -24,6 +24,27 @@ function checkRunnable(loaded: LoadedScenario): void {
  */
 export async function run(loaded: LoadedScenario, hooks: RunHooks = {}): Promise<Report> {
   checkRunnable(loaded);
+  const { measurements, abortedBy } = await measureWithLiveGates(loaded, hooks, (gated) => runScenario(loaded.scenario, gated));
+  return buildReport({
+    measurements,
+    scenario: loaded.scenario,
+    file: loaded.file,
+    sha256: loaded.sha256,
+    toolVersion,
+    backend: describeBackend(loaded.scenario.backend),
+    ...(abortedBy && { abortedBy }),
+  });
+}
+
+/**
+ * Measures (a run or a simulation) with the scenario's abortOnFail thresholds watching the live
+ * totals: the first that can no longer pass stops the measurement through its signal, as Ctrl-C does.
+ */
+export async function measureWithLiveGates(
+  loaded: LoadedScenario,
+  hooks: RunHooks,
+  measure: (hooks: RunHooks) => Promise<RunMeasurements>,
+): Promise<{ measurements: RunMeasurements; abortedBy?: ReportAbort }> {
   const gates = loaded.scenario.thresholds.filter((threshold) => threshold.abortOnFail);
   const stop = new AbortController();
   const forwardStop = (): void => stop.abort();
@@ -37,20 +58,10 @@ export async function run(loaded: LoadedScenario, hooks: RunHooks = {}): Promise
     abortedBy = abortingThreshold(gates, progress);
     if (abortedBy) stop.abort();
   };
-
-  let measurements: RunMeasurements;
   try {
-    measurements = await runScenario(loaded.scenario, { signal: stop.signal, onProgress });
+    const measurements = await measure({ signal: stop.signal, onProgress });
+    return { measurements, ...(abortedBy && { abortedBy }) };
   } finally {
     hooks.signal?.removeEventListener('abort', forwardStop);
   }
-  return buildReport({
-    measurements,
-    scenario: loaded.scenario,
-    file: loaded.file,
-    sha256: loaded.sha256,
-    toolVersion,
-    backend: describeBackend(loaded.scenario.backend),
-    ...(abortedBy && { abortedBy }),
-  });
 }

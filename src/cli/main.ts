@@ -9,6 +9,7 @@ import { describeScenario } from './describe.js';
 import { reportCommand, RERENDER_FORMATS, type ReportFlags } from './report-command.js';
 import { DEFAULT_MAX_REGRESSION } from './report-options.js';
 import { runCommand, type RunFlags } from './run-command.js';
+import { simulateExecutor } from './simulate-command.js';
 
 interface ScenarioFlags {
   set: string[];
@@ -28,6 +29,18 @@ function withScenarioOptions(command: Command): Command {
     .option('--duration <duration>', 'run length, e.g. 10s (open model: cut or extend the schedule)')
     .option('--time-scale <factor>', 'multiply every duration of the file, e.g. 0.01 for a quick run')
     .option('--workers <n>', 'worker threads (default: the scenario, else available cores)');
+}
+
+/** Options of the commands that produce a report (run, simulate): where it goes, its gates. */
+function withReportOptions(command: Command): Command {
+  return command
+    .option('--out <dir>', 'write the report files into exactly this folder')
+    .option('--format <list>', `report files to write, comma-separated (${REPORT_FORMATS.join(', ')}); default: the scenario's report.formats, else ${DEFAULT_REPORT_FORMATS.join(',')}`)
+    .option('--threshold <gate>', "a gate such as 'latency.acquire.p99<100ms' or 'totals.violations==0,abortOnFail' (repeatable; replaces the scenario's on the same metric); exit 99 when one fails", collect, [])
+    .option('--baseline <report.json>', 'compare with an earlier report; exit 99 when acquire p99 or throughput regress beyond --max-regression')
+    .option('--max-regression <percent>', `the tolerance of --baseline (default ${DEFAULT_MAX_REGRESSION})`)
+    .option('--json', 'print report.json on stdout instead of the summary table')
+    .addOption(new Option('-q, --quiet', 'no progress line on stderr'));
 }
 
 function loadOptions(flags: ScenarioFlags): LoadOptions {
@@ -71,20 +84,23 @@ function buildProgram(setExitCode: (code: ExitCode) => void): Command {
     .showHelpAfterError('(run lockbench --help for usage)')
     .exitOverride();
 
-  withScenarioOptions(
-    program
-      .command('run')
-      .description('run a scenario against its lock backend and write reports/<name>-<stamp>/')
-      .argument('<scenario>', 'a scenario file, or the name of a built-in one (see lockbench scenarios)'),
-  )
-    .option('--out <dir>', 'write the report files into exactly this folder')
-    .option('--format <list>', `report files to write, comma-separated (${REPORT_FORMATS.join(', ')}); default: the scenario's report.formats, else ${DEFAULT_REPORT_FORMATS.join(',')}`)
-    .option('--threshold <gate>', "a gate such as 'latency.acquire.p99<100ms' or 'totals.violations==0,abortOnFail' (repeatable; replaces the scenario's on the same metric); exit 99 when one fails", collect, [])
-    .option('--baseline <report.json>', 'compare with an earlier report; exit 99 when acquire p99 or throughput regress beyond --max-regression')
-    .option('--max-regression <percent>', `the tolerance of --baseline (default ${DEFAULT_MAX_REGRESSION})`)
-    .option('--json', 'print report.json on stdout instead of the summary table')
-    .addOption(new Option('-q, --quiet', 'no progress line on stderr'))
-    .action(async (scenario: string, flags: RunFlags & ScenarioFlags) => setExitCode(await runCommand(scenario, flags, loadOptions(flags))));
+  withReportOptions(
+    withScenarioOptions(
+      program
+        .command('run')
+        .description('run a scenario against its lock backend and write reports/<name>-<stamp>/')
+        .argument('<scenario>', 'a scenario file, or the name of a built-in one (see lockbench scenarios)'),
+    ),
+  ).action(async (scenario: string, flags: RunFlags & ScenarioFlags) => setExitCode(await runCommand(scenario, flags, loadOptions(flags))));
+
+  withReportOptions(
+    withScenarioOptions(
+      program
+        .command('simulate')
+        .description('simulate a scenario in virtual time against a model of its backend (sim: rtt, serviceTime, capacity) and write the same report, mode "simulated"')
+        .argument('<scenario>', 'a scenario file, or the name of a built-in one (see lockbench scenarios)'),
+    ),
+  ).action(async (scenario: string, flags: RunFlags & ScenarioFlags) => setExitCode(await runCommand(scenario, flags, loadOptions(flags), simulateExecutor(flags.quiet === true))));
 
   withScenarioOptions(
     program

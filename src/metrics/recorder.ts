@@ -220,6 +220,11 @@ export class RunRecorder {
     crashes.reclaimedAfterMsMax = Math.max(crashes.reclaimedAfterMsMax, afterMs);
   }
 
+  /** Acquire p99 of the whole run so far, ms (for a live progress line). */
+  acquireP99Ms(): number {
+    return this.latency.acquire.totalCount === 0 ? 0 : this.latency.acquire.getValueAtPercentile(99) / 1000;
+  }
+
   /** Closes the current second and starts the next one. */
   takeSecond(t: number, inFlight: number, waiters: number, breakerOpen = 0): SecondTick {
     const tick: SecondTick = {

@@ -23,6 +23,8 @@ export interface BuildReportInput {
   readonly backend: Readonly<Record<string, unknown>>;
   /** the abortOnFail threshold that stopped the run, if one did */
   readonly abortedBy?: ReportAbort;
+  /** what produced the measurements: `lockbench run` (default) or `lockbench simulate` */
+  readonly mode?: Report['mode'];
 }
 
 /** Builds the report of a run: rates, Little's law, safety, generator health, warnings and thresholds. */
@@ -31,7 +33,7 @@ export function buildReport(input: BuildReportInput): Report {
   const resolved = redactSecrets(scenario);
   const base: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    mode: 'run',
+    mode: input.mode ?? 'run',
     tool: { name: 'lockbench', version: input.toolVersion },
     scenario: {
       name: resolved.name,
