@@ -35,10 +35,10 @@ export async function acquireWithRetry(context: CycleContext, key: string, phase
     }
     if (lease) {
       breaker?.record(monotonicMs(), 'granted');
-      if (lease.contended) recorder.count(phase, 'contended');
+      if (lease.contended) recorder.contended(phase);
       return { lease, outcome: 'granted', attempts: attempt + 1 };
     }
-    recorder.count(phase, 'contended');
+    recorder.contended(phase);
     if (signal.aborted) {
       breaker?.abandonProbe();
       return { lease: null, outcome: 'cancelled', attempts: attempt + 1 };
@@ -67,7 +67,7 @@ export async function releaseLease(context: CycleContext, lease: Lease, phase: n
     return;
   }
   try {
-    if (await backend.release(lease)) recorder.count(phase, 'released');
+    if (await backend.release(lease)) recorder.released(phase);
     else if (!expired) recorder.count(phase, 'lostLeases');
   } catch (error) {
     // the lease's fate is unknown: it ends by its TTL

@@ -61,7 +61,11 @@ export class HolderBoard {
   private readonly ints: Int32Array;
   private readonly floats: Float64Array;
 
-  constructor(memory: HolderBoardMemory) {
+  /** `singleThread`: only this thread uses the board (the simulator), so the per-key latches are skipped */
+  constructor(
+    memory: HolderBoardMemory,
+    private readonly singleThread = false,
+  ) {
     this.ints = new Int32Array(memory.ints);
     this.floats = new Float64Array(memory.floats);
   }
@@ -144,10 +148,10 @@ export class HolderBoard {
   }
 
   private lock(i: number): void {
-    acquireLatch(this.ints, i + LATCH);
+    if (!this.singleThread) acquireLatch(this.ints, i + LATCH);
   }
 
   private unlock(i: number): void {
-    releaseLatch(this.ints, i + LATCH);
+    if (!this.singleThread) releaseLatch(this.ints, i + LATCH);
   }
 }

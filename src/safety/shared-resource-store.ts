@@ -47,9 +47,11 @@ export class SharedResourceStore implements ResourceStore {
   private readonly floats: Float64Array;
   private readonly counters: Int32Array;
 
+  /** `singleThread`: only this thread uses the store (the simulator), so the per-key latches are skipped */
   constructor(
     private readonly spec: ResourceSpec,
     memory: SharedResourceMemory,
+    private readonly singleThread = false,
   ) {
     this.latches = new Int32Array(memory.latches);
     this.floats = new Float64Array(memory.floats);
@@ -94,6 +96,7 @@ export class SharedResourceStore implements ResourceStore {
   async close(): Promise<void> {}
 
   private lock(id: number): void {
+    if (this.singleThread) return;
     let spins = 0;
     while (Atomics.compareExchange(this.latches, id, 0, 1) !== 0) {
       if (++spins > SPINS_BEFORE_SLEEP) {
@@ -104,6 +107,7 @@ export class SharedResourceStore implements ResourceStore {
   }
 
   private unlock(id: number): void {
+    if (this.singleThread) return;
     Atomics.store(this.latches, id, 0);
   }
 }

@@ -42,13 +42,14 @@ export interface HoldPlan {
 
 /** Works out the hold from `grantedAt`: `holdMs` of work, stretched by pauses, or cut by a crash. */
 export function planHold(faults: SimFaults | undefined, client: number, grantedAt: number, holdMs: number, into: HoldPlan): HoldPlan {
-  into.hits.length = 0;
-  into.pauses.length = 0;
-  into.crashed = false;
   if (!faults) {
+    // without faults the lists stay empty and nothing crashes
     into.at = grantedAt + holdMs;
     return into;
   }
+  into.hits.length = 0;
+  into.pauses.length = 0;
+  into.crashed = false;
   let now = grantedAt;
   let workLeft = holdMs;
   for (;;) {

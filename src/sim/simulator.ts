@@ -179,11 +179,11 @@ class Simulation {
     const faultSpecs = scenario.faults ?? [];
     this.recorder = new RunRecorder(0, phaseCount, this.hold.components.length, faultSpecs.length);
     // the overlap checker judges a mutex; a semaphore's c holders at once are its point
-    if (this.mutex) this.board = new HolderBoard(allocateHolderBoard(this.keySpace.lockableCount));
+    if (this.mutex) this.board = new HolderBoard(allocateHolderBoard(this.keySpace.lockableCount), true);
     this.overlapsCount = !scenario.resource?.fencing;
     if (scenario.resource) {
       const memory = allocateSharedResource(scenario.resource, this.keySpace.stateCount);
-      this.resource = { memory, store: new SharedResourceStore(scenario.resource, memory) };
+      this.resource = { memory, store: new SharedResourceStore(scenario.resource, memory, true) };
     }
     const workers = Math.max(1, scenario.workers);
     if (lock.retry.strategy === 'circuit-breaker') {
@@ -306,6 +306,7 @@ class Simulation {
         return;
       case Kind.QUEUE_TIMEOUT:
         if (r.serial[slot] === extra && r.queuedOn[slot] >= 0) this.queueTimeout(slot);
+        else this.events--; // the wait ended in a grant: a moot timeout is not counted as work
         return;
       case Kind.TIMED_OUT:
         this.timedOutAtClient(slot);
@@ -482,7 +483,7 @@ class Simulation {
   /** Polling: the key was held. Count it, ask the breaker, and back off or give up. */
   private busyAtClient(slot: number): void {
     const r = this.requests;
-    this.recorder.count(r.phase[slot], 'contended');
+    this.recorder.contended(r.phase[slot]);
     this.breakerOf(slot)?.record(this.now, 'busy');
     const remaining = r.deadline[slot] - this.now;
     if (this.backoff.strategy === 'none' || remaining <= 0) {
@@ -501,7 +502,7 @@ class Simulation {
 
   /** fifo: the client learns its queued acquire was not granted in time (a contended attempt, a busy outcome for the breaker). */
   private timedOutAtClient(slot: number): void {
-    this.recorder.count(this.requests.phase[slot], 'contended');
+    this.recorder.contended(this.requests.phase[slot]);
     this.breakerOf(slot)?.record(this.now, 'busy');
     this.fail(slot, 'timeouts');
   }
@@ -527,7 +528,7 @@ class Simulation {
   private grantedAtClient(slot: number): void {
     const r = this.requests;
     this.breakerOf(slot)?.record(this.now, 'granted');
-    if (r.contended[slot] === 1 && this.fifo) this.recorder.count(r.phase[slot], 'contended');
+    if (r.contended[slot] === 1 && this.fifo) this.recorder.contended(r.phase[slot]);
     r.contended[slot] = 0;
     const ids = r.ids[slot];
     if (ids && r.keyIndex[slot] < ids.length - 1) {
@@ -725,9 +726,9 @@ class Simulation {
       const expired = this.now - r.releaseLeg[slot] > r.leaseExpiry[slot];
       if (expired) this.recorder.count(phase, 'expired');
       if (r.lost[slot] === 1) this.recorder.count(phase, 'lostLeases');
-      else if (ours) this.recorder.count(phase, 'released');
+      else if (ours) this.recorder.released(phase);
       else if (!expired) this.recorder.count(phase, 'lostLeases');
-    } else if (ours) this.recorder.count(phase, 'released');
+    } else if (ours) this.recorder.released(phase);
     if (--r.pendingReleases[slot] === 0) this.push(answerAt + r.releaseLeg[slot], slot, Kind.RELEASED);
   }
 
