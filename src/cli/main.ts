@@ -10,6 +10,7 @@ import { reportCommand, RERENDER_FORMATS, type ReportFlags } from './report-comm
 import { DEFAULT_MAX_REGRESSION } from './report-options.js';
 import { runCommand, type RunFlags } from './run-command.js';
 import { simulateExecutor } from './simulate-command.js';
+import { planCommand, type PlanFlags } from './plan-command.js';
 
 interface ScenarioFlags {
   set: string[];
@@ -101,6 +102,22 @@ function buildProgram(setExitCode: (code: ExitCode) => void): Command {
         .argument('<scenario>', 'a scenario file, or the name of a built-in one (see lockbench scenarios)'),
     ),
   ).action(async (scenario: string, flags: RunFlags & ScenarioFlags) => setExitCode(await runCommand(scenario, flags, loadOptions(flags), simulateExecutor(flags.quiet === true))));
+
+  withScenarioOptions(
+    program
+      .command('plan')
+      .description('queueing estimates of a scenario without running it: per-key utilisation, saturated keys, M/M/1, M/G/1 and Erlang C waits, contention odds; writes plan.json')
+      .argument('<scenario>', 'a scenario file or a built-in name'),
+  )
+    .option('--rate <n>', "evaluate this request rate (per second) instead of the scenario's")
+    .option('--top <n>', 'hot keys to list per rate (default 10)')
+    .option('--json', 'print plan.json on stdout instead of the tables')
+    .option('--out <dir>', 'write plan.json into exactly this folder')
+    .option('--find-max-rate', 'search, on the simulator, the highest rate that meets --slo (bisection)')
+    .option('--slo <gate>', "the SLO of --find-max-rate, e.g. 'latency.acquire.p99<100ms'")
+    .option('--probes <n>', 'simulations --find-max-rate may run (default 12)')
+    .addOption(new Option('-q, --quiet', 'no line per probe on stderr'))
+    .action(async (scenario: string, flags: PlanFlags & ScenarioFlags) => setExitCode(await planCommand(scenario, flags, loadOptions(flags))));
 
   withScenarioOptions(
     program

@@ -29,5 +29,5 @@ export { COMPARED_METRICS, compareReports, parseTolerance } from './compare.js';
 export type { BaselineGate, ComparedMetric, ComparisonRow, ReportComparison } from './compare.js';
 export { parseReport, readReportFile, resolveReportPath } from './load.js';
 export { GENERATOR_LIMITS, LITTLE_ERROR_LIMIT, isGeneratorSaturated } from './warnings.js';
-export { REPORT_FILES, renderReportFiles, utcStamp, writeReport, writeReportToDir } from './write.js';
+export { claimFolder, REPORT_FILES, renderReportFiles, safeFileName, utcStamp, writeAtomically, writeReport, writeReportToDir } from './write.js';
 export type { RenderedFile, WriteReportOptions, WrittenReport } from './write.js';

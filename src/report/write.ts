@@ -76,7 +76,7 @@ export function renderReportFiles(report: Report, format: ReportFormat): Rendere
 }
 
 // mkdir without `recursive` fails on an existing folder, so two runs in one second never share one
-async function claimFolder(base: string): Promise<string> {
+export async function claimFolder(base: string): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     const candidate = attempt === 1 ? base : `${base}-${attempt}`;
     try {
@@ -101,7 +101,7 @@ async function writeFormats(report: Report, dir: string, formats: readonly Repor
 }
 
 // a reader (CI, a dashboard) never sees half a file: write beside it, then rename over it
-async function writeAtomically(file: string, content: string): Promise<void> {
+export async function writeAtomically(file: string, content: string): Promise<void> {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(temporary, content, 'utf8');
@@ -113,7 +113,7 @@ async function writeAtomically(file: string, content: string): Promise<void> {
 }
 
 // scenario names become folder names: keep them portable
-function safeFileName(name: string): string {
+export function safeFileName(name: string): string {
   const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+|-+$/g, '');
   return safe || 'scenario';
 }
