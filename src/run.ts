@@ -6,8 +6,8 @@ import type { LoadedScenario } from './scenario/types.js';
 import { toolVersion } from './version.js';
 import { ScenarioError } from './errors.js';
 
-/** What only `simulate` and `plan` can do: a semaphore of several permits needs a backend that has one. */
-function checkRunnable(loaded: LoadedScenario): void {
+/** Refuses what only `simulate` and `plan` can do: a semaphore of several permits needs a backend that has one. */
+export function checkRunnable(loaded: LoadedScenario): void {
   const { permits } = loaded.scenario.lock;
   if (permits === 1) return;
   const at = loaded.locate('lock.permits');

@@ -85,8 +85,8 @@ describe('unknown and unsupported keys', () => {
     expect(message).toBe("unknown key 'maxAttempts' (allowed: mode, ttl, acquireTimeout, retry, renew, keys, permits)");
   });
 
-  it('reports planned sections as not supported yet', () => {
-    expect(expectAt(errorOf(lines(...head, 'matrix:', '  - { workers: 1 }')), 4, 1, 'matrix')).toBe("'matrix' is not supported yet");
+  it('checks the keys of a matrix variant', () => {
+    expect(expectAt(errorOf(lines(...head, 'matrix:', '  - { workers: 1 }')), 5, 7, 'matrix.0.workers')).toBe("unknown key 'workers' (allowed: name, description, set)");
   });
 });
 

@@ -1,6 +1,7 @@
 import type { ResolvedScenario } from '../scenario/types.js';
-import { formatDuration } from '../scenario/index.js';
+import { formatDuration, type LoadedScenarioFile } from '../scenario/index.js';
 import { formatCount } from '../report/index.js';
+import { formatVariantSet } from '../report/matrix-summary.js';
 import { distributionMean, expectedArrivals, scheduleDurationMs } from '../workload/index.js';
 
 /** What the scenario protects and breaks: its resource, its keys per request, its faults. */
@@ -45,5 +46,17 @@ export function describeScenario(file: string, scenario: ResolvedScenario): stri
     ...safetyLines(scenario),
     `  backend ${scenario.backend.type}; ${scenario.workers} worker thread${scenario.workers === 1 ? '' : 's'}; timeScale ${scenario.timeScale}` +
       (scenario.thresholds.length ? `; ${scenario.thresholds.length} threshold${scenario.thresholds.length === 1 ? '' : 's'}` : ''),
+  ].join('\n');
+}
+
+/** What `lockbench validate` prints for a file: the scenario, then each `matrix:` variant (all checked) and what it sets. */
+export function describeScenarioFile(file: string, scenarioFile: LoadedScenarioFile): string {
+  const { base, variants } = scenarioFile;
+  if (variants.length === 0) return describeScenario(file, base.scenario);
+  const width = Math.max(...variants.map((variant) => variant.name.length));
+  return [
+    describeScenario(file, base.scenario),
+    `  matrix: ${variants.length} variant${variants.length === 1 ? '' : 's'}, run one after another and compared (reports named ${base.scenario.name}.<variant>)`,
+    ...variants.map((variant) => `    ${variant.name.padEnd(width)}  ${formatVariantSet(variant.set)}${variant.description ? ` — ${variant.description}` : ''}`),
   ].join('\n');
 }

@@ -1,11 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { describeFailure, ExitCode, UsageError } from '../errors.js';
-import { loadScenarioFile, parseDuration, type LoadOptions } from '../scenario/index.js';
+import { loadScenarioVariants, parseDuration, type LoadOptions } from '../scenario/index.js';
 import { DEFAULT_REPORT_FORMATS, REPORT_FORMATS } from '../scenario/schema.js';
 import { toolVersion } from '../version.js';
 import { listBuiltinScenarios, resolveScenarioPath } from './builtin-scenarios.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
-import { describeScenario } from './describe.js';
+import { describeScenarioFile } from './describe.js';
 import { reportCommand, RERENDER_FORMATS, type ReportFlags } from './report-command.js';
 import { DEFAULT_MAX_REGRESSION } from './report-options.js';
 import { runCommand, type RunFlags } from './run-command.js';
@@ -35,12 +35,13 @@ function withScenarioOptions(command: Command): Command {
 /** Options of the commands that produce a report (run, simulate): where it goes, its gates. */
 function withReportOptions(command: Command): Command {
   return command
-    .option('--out <dir>', 'write the report files into exactly this folder')
+    .option('--out <dir>', "write the report files into exactly this folder (with matrix: the folder of each variant's folder and matrix.json)")
     .option('--format <list>', `report files to write, comma-separated (${REPORT_FORMATS.join(', ')}); default: the scenario's report.formats, else ${DEFAULT_REPORT_FORMATS.join(',')}`)
     .option('--threshold <gate>', "a gate such as 'latency.acquire.p99<100ms' or 'totals.violations==0,abortOnFail' (repeatable; replaces the scenario's on the same metric); exit 99 when one fails", collect, [])
     .option('--baseline <report.json>', 'compare with an earlier report; exit 99 when acquire p99 or throughput regress beyond --max-regression')
     .option('--max-regression <percent>', `the tolerance of --baseline (default ${DEFAULT_MAX_REGRESSION})`)
-    .option('--json', 'print report.json on stdout instead of the summary table')
+    .option('--json', 'print report.json (with matrix: matrix.json) on stdout instead of the summary table')
+    .option('--variant <names>', 'with matrix: run only these variants, comma-separated (repeatable); default all', collect, [])
     .addOption(new Option('-q, --quiet', 'no progress line on stderr'));
 }
 
@@ -66,8 +67,7 @@ function loadOptions(flags: ScenarioFlags): LoadOptions {
 
 async function validateCommand(scenarioArg: string, flags: ScenarioFlags): Promise<ExitCode> {
   const path = resolveScenarioPath(scenarioArg);
-  const loaded = await loadScenarioFile(path, loadOptions(flags));
-  process.stdout.write(`${describeScenario(path, loaded.scenario)}\n`);
+  process.stdout.write(`${describeScenarioFile(path, await loadScenarioVariants(path, loadOptions(flags)))}\n`);
   return ExitCode.ok;
 }
 

@@ -68,17 +68,13 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * A map that rejects keys it does not know, suggesting the closest allowed one.
- * `notYet` keys are known to the design but not implemented: they get "not supported yet".
- */
-export function strictMap<S extends z.core.$ZodLooseShape>(shape: S, notYet: readonly string[] = []) {
+/** A map that rejects keys it does not know, suggesting the closest allowed one. */
+export function strictMap<S extends z.core.$ZodLooseShape>(shape: S) {
   const allowed = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code !== 'unrecognized_keys') return undefined;
       const key = issue.keys[0];
-      if (notYet.includes(key)) return `'${key}' is not supported yet`;
       const hint = didYouMean(key, allowed);
       return hint ? `unknown key '${key}'${hint}` : `unknown key '${key}' (allowed: ${allowed.join(', ')})`;
     },

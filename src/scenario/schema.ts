@@ -108,13 +108,56 @@ const report = strictMap({
 
 const NAME = /^(?!\.+$)[A-Za-z0-9._-]+$/;
 
+/** A scenario or variant name: it becomes a folder name. */
+const folderName = z.string().refine((name) => NAME.test(name), {
+  error: (issue) => `${describeValue(issue.input)} may only hold letters, digits, '-', '_' and '.' (it becomes a folder name)`,
+});
+
+/** Variants a matrix may list: each runs as a scenario of its own, so keep a matrix to minutes. */
+const MAX_VARIANTS = 20;
+
+/** A `set:` key: a dotted path like `--set` takes (`phases.0.rate`), never one that renames the report or nests a matrix. */
+function setPathProblem(path: string): string | undefined {
+  const segments = path.split('.');
+  if (segments.some((segment) => segment.trim() === '') || path.includes('=')) return `'${path}' is not a path; expected dotted keys such as resources.count or phases.0.rate`;
+  if (segments[0] === 'name') return "a variant cannot set 'name': its report is named <scenario>.<variant>";
+  if (segments[0] === 'matrix') return "a variant cannot set 'matrix': variants do not nest";
+  return undefined;
+}
+
+const variant = strictMap({
+  name: folderName,
+  description: z.string().default(''),
+  /** dotted path → value (YAML, maps allowed), applied to the file before --set */
+  set: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .superRefine((set, ctx) => {
+      for (const path of Object.keys(set)) {
+        const problem = setPathProblem(path);
+        if (problem) ctx.addIssue({ code: 'custom', path: [path], message: problem, params: { at: 'key' } });
+      }
+    }),
+});
+
+/** `matrix:` the variants to run and compare, each the file with its `set` applied (src/scenario/matrix.ts). */
+const matrix = z
+  .array(variant)
+  .min(1)
+  .max(MAX_VARIANTS, { error: `lists at most ${MAX_VARIANTS} variants` })
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((v, index) => {
+      if (seen.has(v.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `${describeValue(v.name)} is used twice; variant names must be unique`, input: v.name });
+      seen.add(v.name);
+    });
+  });
+
 /** The whole file. `cliDuration`: --duration was given, so a closed model may omit `duration`. */
 export function scenarioSchema(context: { readonly cliDuration: boolean }) {
   return strictMap(
     {
-      name: z.string().refine((name) => NAME.test(name), {
-        error: (issue) => `${describeValue(issue.input)} may only hold letters, digits, '-', '_' and '.' (it becomes a folder name)`,
-      }),
+      name: folderName,
       description: z.string().default(''),
       seed: z.int().min(0).default(1),
       backend: backendSchema.default({ type: 'memory' }),
@@ -135,8 +178,8 @@ export function scenarioSchema(context: { readonly cliDuration: boolean }) {
       sim: sim.optional(),
       resource: resource.optional(),
       faults: faults.default([]),
+      matrix: matrix.optional(),
     },
-    ['matrix'],
   ).superRefine((s, ctx) => {
     const levels = s.lock.keys && 'levels' in s.lock.keys ? s.lock.keys.levels : undefined;
     if (levels) {
@@ -177,3 +220,4 @@ export function scenarioSchema(context: { readonly cliDuration: boolean }) {
 }
 
 export type RawScenario = z.output<ReturnType<typeof scenarioSchema>>;
+export type RawVariant = z.output<typeof variant>;
