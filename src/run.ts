@@ -25,14 +25,24 @@ export function checkRunnable(loaded: LoadedScenario): void {
 export async function run(loaded: LoadedScenario, hooks: RunHooks = {}): Promise<Report> {
   checkRunnable(loaded);
   const { measurements, abortedBy } = await measureWithLiveGates(loaded, hooks, (gated) => runScenario(loaded.scenario, gated));
+  return reportOf(loaded, measurements, { mode: 'run', backend: describeBackend(loaded.scenario.backend), abortedBy });
+}
+
+/** The report of what was measured on a loaded scenario (by `run` or `simulate`). */
+export function reportOf(
+  loaded: LoadedScenario,
+  measurements: RunMeasurements,
+  how: { readonly mode: Report['mode']; readonly backend: Readonly<Record<string, unknown>>; readonly abortedBy: ReportAbort | undefined },
+): Report {
   return buildReport({
     measurements,
     scenario: loaded.scenario,
     file: loaded.file,
     sha256: loaded.sha256,
     toolVersion,
-    backend: describeBackend(loaded.scenario.backend),
-    ...(abortedBy && { abortedBy }),
+    mode: how.mode,
+    backend: how.backend,
+    ...(how.abortedBy && { abortedBy: how.abortedBy }),
   });
 }
 

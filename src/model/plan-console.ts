@@ -1,5 +1,5 @@
 /** The console summary of a plan: plain cli-table3 tables like the run summary's, then the figures' caveats. */
-import Table from 'cli-table3';
+import { renderConsoleTable } from '../report/console.js';
 import { formatCount, formatMs, formatNumber, formatPercent, formatRate } from '../report/index.js';
 import type { KeyPickSpec } from '../scenario/types.js';
 import type { Plan, PlanMaxRate, PlannedEvaluation, PlannedKey } from './plan.js';
@@ -14,13 +14,7 @@ function formatFigure(value: number): string {
 }
 
 function render(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const table = new Table({
-    head: [...head],
-    style: { head: [], border: [], compact: true },
-    colAligns: head.map((_, column) => (column === 0 ? 'left' : 'right')),
-  });
-  for (const row of rows) table.push([...row]);
-  return table.toString();
+  return renderConsoleTable({ head, rows });
 }
 
 function describePick(pick: KeyPickSpec): string {

@@ -22,10 +22,10 @@ import type { Report } from './types.js';
 /** The console summary as a string (the CLI prints it; colour, if any, is the CLI's business). */
 export function formatConsoleSummary(report: Report): string {
   const abort = abortLine(report);
-  const blocks: string[] = [abort ? `${runHeadline(report)}\n${abort}` : runHeadline(report), renderTable(latencyTable(report)), renderTable(totalsTable(report))];
-  if (report.phases.length > 0) blocks.push(renderTable(phasesTable(report)));
+  const blocks: string[] = [abort ? `${runHeadline(report)}\n${abort}` : runHeadline(report), renderConsoleTable(latencyTable(report)), renderConsoleTable(totalsTable(report))];
+  if (report.phases.length > 0) blocks.push(renderConsoleTable(phasesTable(report)));
   const holdMix = holdMixTable(report);
-  if (holdMix) blocks.push(renderTable(holdMix));
+  if (holdMix) blocks.push(renderConsoleTable(holdMix));
   blocks.push([littleLine(report), ...safetyLines(report), ...backendLines(report)].join('\n'));
   if (report.thresholds.length > 0) {
     blocks.push([thresholdsHeadline(report), ...report.thresholds.map((threshold) => `  ${thresholdLine(threshold)}`)].join('\n'));
@@ -44,13 +44,14 @@ export function formatConsoleComparison(comparison: ReportComparison): string {
       comparedRunLine('base', comparison.base),
       comparedRunLine('new', comparison.next),
       ...comparison.notes.map((note) => `note: ${note}`),
-      renderTable(comparisonTable(comparison)),
+      renderConsoleTable(comparisonTable(comparison)),
       comparisonVerdict(comparison),
     ].join('\n') + '\n'
   );
 }
 
-function renderTable(table: SummaryTable): string {
+/** A summary table as the console shows every lockbench table: plain cli-table3, compact, no colour. */
+export function renderConsoleTable(table: SummaryTable): string {
   const rendered = new Table({
     head: [...table.head],
     style: { head: [], border: [], compact: true },

@@ -20,68 +20,69 @@ import type { Report } from './types.js';
 
 /** The markdown summary of a run (for summary.md, PR comments, CI job summaries). */
 export function formatMarkdownSummary(report: Report): string {
-  const blocks: string[] = [`# lockbench: ${escapeText(report.scenario.name)}`];
-  if (report.scenario.description) blocks.push(escapeText(report.scenario.description));
+  const blocks: string[] = [`# lockbench: ${escapeMarkdown(report.scenario.name)}`];
+  if (report.scenario.description) blocks.push(escapeMarkdown(report.scenario.description));
   const abort = abortLine(report);
-  if (abort) blocks.push(`> **Aborted:** ${escapeText(abort)}.`);
+  if (abort) blocks.push(`> **Aborted:** ${escapeMarkdown(abort)}.`);
   else if (report.interrupted) blocks.push('> **Interrupted:** the run was stopped early; this report covers only what was measured.');
   blocks.push(
     [
-      `- **backend:** ${escapeText(report.backend.type)}`,
+      `- **backend:** ${escapeMarkdown(report.backend.type)}`,
       `- **started:** ${report.startedAt}`,
       `- **duration:** ${formatMs(report.durationMs)}${report.interrupted ? ' (interrupted)' : ''}`,
       `- **workers:** ${report.environment.workers} on ${report.environment.cpus} CPUs (${report.environment.platform}/${report.environment.arch}, Node ${report.environment.node})`,
-      `- **scenario file:** ${escapeText(report.scenario.file)} (sha256 \`${report.scenario.sha256.slice(0, 12)}\`)`,
-      `- **lockbench:** ${escapeText(report.tool.version)}`,
+      `- **scenario file:** ${escapeMarkdown(report.scenario.file)} (sha256 \`${report.scenario.sha256.slice(0, 12)}\`)`,
+      `- **lockbench:** ${escapeMarkdown(report.tool.version)}`,
     ].join('\n'),
   );
-  blocks.push('## Latency', renderTable(latencyTable(report)));
-  blocks.push('## Totals and rates', renderTable(totalsTable(report)));
-  if (report.phases.length > 0) blocks.push('## Phases', renderTable(phasesTable(report)));
+  blocks.push('## Latency', renderMarkdownTable(latencyTable(report)));
+  blocks.push('## Totals and rates', renderMarkdownTable(totalsTable(report)));
+  if (report.phases.length > 0) blocks.push('## Phases', renderMarkdownTable(phasesTable(report)));
   const holdMix = holdMixTable(report);
-  if (holdMix) blocks.push('## Hold mix', renderTable(holdMix));
-  blocks.push('## Queueing and safety', [littleLine(report), ...safetyLines(report)].map((line) => `- ${escapeText(line)}`).join('\n'));
+  if (holdMix) blocks.push('## Hold mix', renderMarkdownTable(holdMix));
+  blocks.push('## Queueing and safety', [littleLine(report), ...safetyLines(report)].map((line) => `- ${escapeMarkdown(line)}`).join('\n'));
   const backend = backendLines(report);
-  if (backend.length > 0) blocks.push('## Backend', backend.map((line) => `- ${escapeText(line)}`).join('\n'));
+  if (backend.length > 0) blocks.push('## Backend', backend.map((line) => `- ${escapeMarkdown(line)}`).join('\n'));
   if (report.thresholds.length > 0) {
     blocks.push(
       '## Thresholds',
-      [`${thresholdsHeadline(report)}`, '', ...report.thresholds.map((threshold) => `- ${escapeText(thresholdLine(threshold))}`)].join('\n'),
+      [`${thresholdsHeadline(report)}`, '', ...report.thresholds.map((threshold) => `- ${escapeMarkdown(thresholdLine(threshold))}`)].join('\n'),
     );
   }
   if (report.baseline) blocks.push('## Against the baseline', comparisonBody(report.baseline));
   if (report.warnings.length > 0) {
-    blocks.push('## Warnings', report.warnings.map((warning) => `- ⚠️ ${escapeText(warning)}`).join('\n'));
+    blocks.push('## Warnings', report.warnings.map((warning) => `- ⚠️ ${escapeMarkdown(warning)}`).join('\n'));
   }
   return `${blocks.join('\n\n')}\n`;
 }
 
 /** A comparison of two reports as markdown (`lockbench compare`, and the job summary of a run with --baseline). */
 export function formatMarkdownComparison(comparison: ReportComparison): string {
-  return `## lockbench compare: ${escapeText(comparison.next.scenario)}\n\n${comparisonBody(comparison)}\n`;
+  return `## lockbench compare: ${escapeMarkdown(comparison.next.scenario)}\n\n${comparisonBody(comparison)}\n`;
 }
 
 function comparisonBody(comparison: ReportComparison): string {
-  const verdict = comparison.regressed ? `**${escapeText(comparisonVerdict(comparison))}**` : escapeText(comparisonVerdict(comparison));
+  const verdict = comparison.regressed ? `**${escapeMarkdown(comparisonVerdict(comparison))}**` : escapeMarkdown(comparisonVerdict(comparison));
   return [
-    [`- ${escapeText(comparedRunLine('base', comparison.base))}`, `- ${escapeText(comparedRunLine('new', comparison.next))}`].join('\n'),
+    [`- ${escapeMarkdown(comparedRunLine('base', comparison.base))}`, `- ${escapeMarkdown(comparedRunLine('new', comparison.next))}`].join('\n'),
     verdict,
-    ...comparison.notes.map((note) => `> ${escapeText(note)}`),
-    renderTable(comparisonTable(comparison)),
+    ...comparison.notes.map((note) => `> ${escapeMarkdown(note)}`),
+    renderMarkdownTable(comparisonTable(comparison)),
   ].join('\n\n');
 }
 
-function renderTable(table: SummaryTable): string {
+/** A summary table in GitHub markdown, cells escaped. */
+export function renderMarkdownTable(table: SummaryTable): string {
   const line = (cells: readonly string[]): string => `| ${cells.map(escapeCell).join(' | ')} |`;
   const align = columnAlignment(table).map((side) => (side === 'left' ? ':---' : '---:'));
   return [line(table.head), `|${align.map((cell) => ` ${cell} `).join('|')}|`, ...table.rows.map(line)].join('\n');
 }
 
-// markdown would read `*`, `_`, `<` in names and paths as formatting or HTML
-function escapeText(text: string): string {
+/** Text for markdown: `*`, `_`, `<` in names and paths would otherwise read as formatting or HTML. */
+export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_<>[\]])/g, '\\$1');
 }
 
 function escapeCell(text: string): string {
-  return escapeText(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return escapeMarkdown(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

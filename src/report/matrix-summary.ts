@@ -1,9 +1,10 @@
 /** The comparison of a matrix's variants, for the console (cli-table3) and for matrix.md. */
-import Table from 'cli-table3';
+import { renderConsoleTable } from './console.js';
+import { escapeMarkdown, renderMarkdownTable } from './markdown.js';
 import { stringify } from 'yaml';
 import { formatCount, formatMs, formatNumber, formatPercent, formatRate } from './format.js';
 import type { MatrixReport, MatrixRow } from './matrix.js';
-import { columnAlignment, thresholdLine, type SummaryTable } from './sections.js';
+import { thresholdLine, type SummaryTable } from './sections.js';
 
 /** One row per variant: throughput, acquire p50/p99, success, timeouts, violations, attempts per acquisition (rejected with a breaker), gates. */
 export function matrixTable(matrix: MatrixReport): SummaryTable {
@@ -74,15 +75,15 @@ export function formatConsoleMatrix(matrix: MatrixReport): string {
 /** matrix.md: the same comparison as GitHub-flavoured markdown, linking each variant's folder. */
 export function formatMarkdownMatrix(matrix: MatrixReport): string {
   const { notes } = noteLines(matrix);
-  const blocks = [`# lockbench matrix: ${escapeText(matrix.scenario.name)}`];
-  if (matrix.scenario.description) blocks.push(escapeText(matrix.scenario.description));
+  const blocks = [`# lockbench matrix: ${escapeMarkdown(matrix.scenario.name)}`];
+  if (matrix.scenario.description) blocks.push(escapeMarkdown(matrix.scenario.description));
   if (matrix.interrupted) blocks.push('> **Interrupted:** Ctrl-C stopped the matrix; the variant running then is partial and the ones after it did not run.');
   blocks.push(
     [
       `- **mode:** ${matrix.mode}`,
       `- **started:** ${matrix.startedAt}`,
-      `- **scenario file:** ${escapeText(matrix.scenario.file)} (sha256 \`${matrix.scenario.sha256.slice(0, 12)}\`)`,
-      `- **lockbench:** ${escapeText(matrix.tool.version)}`,
+      `- **scenario file:** ${escapeMarkdown(matrix.scenario.file)} (sha256 \`${matrix.scenario.sha256.slice(0, 12)}\`)`,
+      `- **lockbench:** ${escapeMarkdown(matrix.tool.version)}`,
     ].join('\n'),
   );
   blocks.push('## Comparison', renderMarkdownTable(matrixTable(matrix)));
@@ -90,29 +91,11 @@ export function formatMarkdownMatrix(matrix: MatrixReport): string {
     '## Variants',
     matrix.variants
       .map((row) => {
-        const link = row.dir ? ` ([${escapeText(row.dir)}/](${encodeURI(row.dir)}/))` : ' (not run)';
-        return `- **${escapeText(row.name)}**${link}: \`${formatVariantSet(row.set).replace(/`/g, "'")}\`${row.description ? ` — ${escapeText(row.description)}` : ''}`;
+        const link = row.dir ? ` ([${escapeMarkdown(row.dir)}/](${encodeURI(row.dir)}/))` : ' (not run)';
+        return `- **${escapeMarkdown(row.name)}**${link}: \`${formatVariantSet(row.set).replace(/`/g, "'")}\`${row.description ? ` — ${escapeMarkdown(row.description)}` : ''}`;
       })
       .join('\n'),
   );
-  if (notes.length > 0) blocks.push('## Gates and warnings', notes.map((line) => `- ${escapeText(line)}`).join('\n'));
+  if (notes.length > 0) blocks.push('## Gates and warnings', notes.map((line) => `- ${escapeMarkdown(line)}`).join('\n'));
   return `${blocks.join('\n\n')}\n`;
-}
-
-// the same layout as console.ts's tables
-function renderConsoleTable(table: SummaryTable): string {
-  const rendered = new Table({ head: [...table.head], style: { head: [], border: [], compact: true }, colAligns: columnAlignment(table) });
-  for (const row of table.rows) rendered.push([...row]);
-  return rendered.toString();
-}
-
-// the same layout and escaping as markdown.ts's tables
-function renderMarkdownTable(table: SummaryTable): string {
-  const line = (cells: readonly string[]): string => `| ${cells.map((cell) => escapeText(cell).replace(/\|/g, '\\|')).join(' | ')} |`;
-  const align = columnAlignment(table).map((side) => (side === 'left' ? ':---' : '---:'));
-  return [line(table.head), `|${align.map((cell) => ` ${cell} `).join('|')}|`, ...table.rows.map(line)].join('\n');
-}
-
-function escapeText(text: string): string {
-  return text.replace(/([\\`*_<>[\]])/g, '\\$1');
 }

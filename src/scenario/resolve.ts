@@ -1,6 +1,5 @@
 /** Validated file → ResolvedScenario: timeScale applied, --duration applied, context-dependent defaults filled. */
 import { availableParallelism } from 'node:os';
-import { dirname, resolve as resolvePath } from 'node:path';
 import { ScenarioError } from '../errors.js';
 import { leafCount } from './hierarchy.js';
 import { resolveBackendSpec } from './backend.js';

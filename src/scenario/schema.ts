@@ -6,7 +6,7 @@ import { faults } from './faults.js';
 import { resource } from './resource.js';
 import { retry } from './retry.js';
 import { sim } from './sim.js';
-import { choice, describeValue, duration, isRecord, strictMap } from './fields.js';
+import { choice, describeValue, duration, strictMap } from './fields.js';
 import { quoteList } from './suggest.js';
 import { leafCount } from './hierarchy.js';
 import { thresholds, unknownPhaseProblem } from './thresholds.js';

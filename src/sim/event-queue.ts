@@ -6,6 +6,7 @@
  * a few hundred, not a million: pushes are O(1), and each event is sorted once, when its
  * millisecond comes. Same sequence of pushes and pops, same order out: deterministic.
  */
+import { grownArray } from './typed-arrays.js';
 
 /** Width of a bucket, ms. */
 const BUCKET_MS = 1;
@@ -74,15 +75,9 @@ class Heap {
 
   private grow(): void {
     const size = this.times.length * 2;
-    const times = new Float64Array(size);
-    times.set(this.times);
-    this.times = times;
-    const words = new Int32Array(size);
-    words.set(this.words);
-    this.words = words;
-    const extras = new Int32Array(size);
-    extras.set(this.extras);
-    this.extras = extras;
+    this.times = grownArray(this.times, size);
+    this.words = grownArray(this.words, size);
+    this.extras = grownArray(this.extras, size);
   }
 }
 
@@ -191,17 +186,9 @@ export class EventQueue {
 
   private grow(): void {
     const size = this.times.length * 2;
-    const times = new Float64Array(size);
-    times.set(this.times);
-    this.times = times;
-    const words = new Int32Array(size);
-    words.set(this.words);
-    this.words = words;
-    const extras = new Int32Array(size);
-    extras.set(this.extras);
-    this.extras = extras;
-    const links = new Int32Array(size);
-    links.set(this.links);
-    this.links = links;
+    this.times = grownArray(this.times, size);
+    this.words = grownArray(this.words, size);
+    this.extras = grownArray(this.extras, size);
+    this.links = grownArray(this.links, size);
   }
 }

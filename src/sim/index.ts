@@ -1,9 +1,8 @@
 /** `lockbench simulate`: the scenario in virtual time against a model of its backend, reported like a run. */
 import type { RunHooks, RunProgress } from '../driver/coordinator.js';
-import { buildReport, type Report } from '../report/index.js';
-import { measureWithLiveGates } from '../run.js';
+import type { Report } from '../report/index.js';
+import { measureWithLiveGates, reportOf } from '../run.js';
 import type { LoadedScenario } from '../scenario/types.js';
-import { toolVersion } from '../version.js';
 import { describeModel } from './describe.js';
 import { simulateScenario, type SimulationResult } from './simulator.js';
 
@@ -30,16 +29,7 @@ export async function simulate(loaded: LoadedScenario, hooks: RunHooks = {}, onS
     return result.measurements;
   });
   onStats?.(result!);
-  return buildReport({
-    measurements,
-    scenario: loaded.scenario,
-    file: loaded.file,
-    sha256: loaded.sha256,
-    toolVersion,
-    mode: 'simulated',
-    backend: describeModel(loaded.scenario, result!.model),
-    ...(abortedBy && { abortedBy }),
-  });
+  return reportOf(loaded, measurements, { mode: 'simulated', backend: describeModel(loaded.scenario, result!.model), abortedBy });
 }
 
 /** Passes on at most one progress report per PROGRESS_EVERY_MS of wall time. */

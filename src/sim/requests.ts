@@ -3,6 +3,7 @@
  * a million waiting requests cost a few dozen bytes each and no garbage. A slot is reused
  * once its request is done; `serial` tells a late event of the old request from the new one.
  */
+import { grownArray } from './typed-arrays.js';
 
 /** Where a request is in its cycle. */
 export const Stage = { FREE: 0, ACQUIRING: 1, HOLDING: 2, RELEASING: 3 } as const;
@@ -121,11 +122,8 @@ export class RequestTable {
     for (const name of Object.keys(this) as (keyof this)[]) {
       const column = this[name];
       if (name === 'freeList') continue;
-      if (ArrayBuffer.isView(column)) {
-        const grown = new (column.constructor as new (length: number) => typeof column & { set(from: ArrayLike<number>): void })(size);
-        grown.set(column as unknown as ArrayLike<number>);
-        this[name] = grown as this[keyof this];
-      } else if (Array.isArray(column)) column.length = size;
+      if (column instanceof Float64Array || column instanceof Int32Array || column instanceof Uint8Array) this[name] = grownArray(column, size) as this[keyof this];
+      else if (Array.isArray(column)) column.length = size;
     }
   }
 }

@@ -15,7 +15,7 @@ import { backoffOf, retryDelayMs } from '../driver/retry.js';
 import { initHistograms } from '../metrics/histogram.js';
 import { mergeMeasurements } from '../metrics/merge.js';
 import { RunRecorder, type WorkerMeasurements } from '../metrics/recorder.js';
-import type { RunMeasurements, Totals } from '../metrics/types.js';
+import type { RunMeasurements } from '../metrics/types.js';
 import { WaiterGauge } from '../metrics/waiter-gauge.js';
 import { allocateHolderBoard, HolderBoard } from '../safety/holder-board.js';
 import { drawAmount, nextValue, Write } from '../safety/resource-model.js';
@@ -153,8 +153,6 @@ class Simulation {
   private backlogHead = 0;
   private schedule?: ArrivalSchedule;
   private nextArrival?: Arrival;
-  private latestTotals?: Readonly<Totals>;
-  private lastSecondAcquired = 0;
 
   constructor(
     private readonly scenario: ResolvedScenario,
@@ -784,8 +782,6 @@ class Simulation {
   private tick(): void {
     const breakerOpen = this.breakers.reduce((open, breaker) => open + (breaker.state === 'closed' ? 0 : 1), 0);
     const tick = this.recorder.takeSecond(this.second++, this.inFlight, this.waiters.count, breakerOpen);
-    this.latestTotals = tick.totals;
-    this.lastSecondAcquired = tick.acquired;
     const onProgress = this.options.onProgress;
     if (onProgress) {
       const totals = tick.totals;
