@@ -143,6 +143,8 @@ class Simulation {
 
   private now = 0;
   private inFlight = 0;
+  /** closed model: users thinking whose next request is on the agenda */
+  private asksPending = 0;
   private events = 0;
   private arrivals = 0;
   private maxPending = 0;
@@ -236,12 +238,25 @@ class Simulation {
       let budget = EVENTS_PER_SLICE;
       let done = false;
       for (; budget > 0; budget--) {
+        if (this.idle()) {
+          done = true;
+          break;
+        }
         const arrivalAt = this.nextArrival ? this.nextArrival.atMs : Infinity;
         const eventAt = agenda.nextTime;
         const at = arrivalAt <= eventAt ? arrivalAt : eventAt;
-        if (at === Infinity || at > this.stopAt) {
+        if (at > this.stopAt) {
           done = true;
           break;
+        }
+        let word = 0;
+        let extra = 0;
+        if (arrivalAt > eventAt) {
+          agenda.pop();
+          word = agenda.word;
+          extra = agenda.extra;
+          // a queued wait that ended in a grant left its timeout behind: it is no event, and must not move the clock
+          if (this.isMoot(word, extra)) continue;
         }
         while (at >= nextTick) {
           this.tick();
@@ -254,15 +269,15 @@ class Simulation {
           this.nextArrival = this.schedule!.next();
           this.arrive(arrival);
         } else {
-          agenda.pop();
           if (agenda.size + 1 > this.maxPending) this.maxPending = agenda.size + 1;
-          this.dispatch(agenda.word, agenda.extra);
+          this.dispatch(word, extra);
         }
       }
       if (done) break;
     }
-    const endMs = interrupted ? this.now : this.finishAt();
-    if (interrupted || endMs >= this.stopAt) this.cutOff(endMs);
+    // the drain ran out with requests still going: they are cut off at its end
+    const endMs = interrupted ? this.now : this.idle() ? Math.max(this.loadEndMs, this.now) : this.stopAt;
+    if (!this.idle()) this.cutOff(endMs);
     while (endMs >= nextTick) {
       this.tick();
       nextTick += 1000;
@@ -270,11 +285,16 @@ class Simulation {
     return this.result(endMs, interrupted);
   }
 
-  /** When the simulation ends: the planned load's end, or later when requests were still going. */
-  private finishAt(): number {
-    const pending = this.agenda.size > 0 || this.requests.active > 0 || this.backlogHead < this.backlog.length;
-    if (pending) return this.stopAt;
-    return Math.max(this.loadEndMs, this.now);
+  /** Nothing more can happen to a request: no arrival to come, none in flight or in the backlog, no user about to ask. */
+  private idle(): boolean {
+    return this.nextArrival === undefined && this.requests.active === 0 && this.backlogHead >= this.backlog.length && this.asksPending === 0;
+  }
+
+  /** An agenda entry that no longer means anything: the timeout of a queued acquire that was granted (or of a request long gone). */
+  private isMoot(word: number, extra: number): boolean {
+    if ((word & KIND_MASK) !== Kind.QUEUE_TIMEOUT) return false;
+    const slot = word >> KIND_BITS;
+    return this.requests.serial[slot] !== extra || this.requests.queuedOn[slot] < 0;
   }
 
   private dispatch(word: number, extra: number): void {
@@ -303,8 +323,7 @@ class Simulation {
         this.releasedAtClient(slot);
         return;
       case Kind.QUEUE_TIMEOUT:
-        if (r.serial[slot] === extra && r.queuedOn[slot] >= 0) this.queueTimeout(slot);
-        else this.events--; // the wait ended in a grant: a moot timeout is not counted as work
+        this.queueTimeout(slot);
         return;
       case Kind.TIMED_OUT:
         this.timedOutAtClient(slot);
@@ -348,10 +367,12 @@ class Simulation {
     this.thinkRng.reseed(this.scenario.seed, Stream.think, this.drawIndex(user, cycle));
     const at = from + this.thinkTime!.sample(this.thinkRng);
     if (at >= this.loadEndMs) return;
+    this.asksPending++;
     this.push(at, cycle, Kind.USER_ASKS, user);
   }
 
   private userAsks(user: number, cycle: number): void {
+    this.asksPending--;
     this.arrivals++;
     this.recorder.arrival(0);
     this.waiters.enter(this.now);
