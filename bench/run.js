@@ -6,6 +6,7 @@
 //   node bench/run.js --only memory-ceiling --seconds 10,60 --users 200
 //   node bench/run.js --only memory-ceiling-users --seconds 10 --users 50,200,1000
 //   node bench/run.js --only memory-micro --runs 3
+//   node bench/run.js --only sim --runs 3
 //   node bench/run.js --list
 //
 // Needs the built CLI (dist/; `npm run bench` builds first). Prints markdown tables
@@ -212,6 +213,15 @@ const BENCHMARKS = {
       log(`memory-micro: ${args.runs} runs of each variant …`);
       const child = spawnSync(process.execPath, [micro, '--runs', String(args.runs)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
       if (child.status !== 0) throw new Error(`micro-memory exited ${child.status}`);
+      return { results: [], table: child.stdout.trim() };
+    },
+  },
+  sim: {
+    what: 'the simulator: events/s on an uncontended and a hot polling workload, and full-scale Tatkal wall time and peak RSS, one core (bench/sim.js)',
+    async run(args) {
+      log(`sim: bench/sim.js --runs ${args.runs} …`);
+      const child = spawnSync(process.execPath, [join(root, 'bench', 'sim.js'), '--runs', String(args.runs)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      if (child.status !== 0) throw new Error(`bench/sim.js exited ${child.status}`);
       return { results: [], table: child.stdout.trim() };
     },
   },

@@ -82,7 +82,6 @@ function encodeLatency(histograms: LatencyHistograms): Record<LatencyName, strin
 export class RunRecorder {
   private readonly totals = emptyTotals();
   private readonly phaseTotals: Totals[];
-  private readonly latency = createLatencyHistograms();
   private readonly phaseLatency: LatencyHistograms[];
   private readonly holdByComponent: LatencyHistogram[];
   private readonly secondAcquire = createHistogram();
@@ -160,9 +159,7 @@ export class RunRecorder {
     this.secondAcquired++;
     this.waitSumMs += acquireMs;
     this.completions++;
-    recordMs(this.latency.acquire, acquireMs);
     recordMs(this.phaseLatency[phase].acquire, acquireMs);
-    recordMs(this.latency.acquireService, serviceMs);
     recordMs(this.phaseLatency[phase].acquireService, serviceMs);
     recordMs(this.secondAcquire, acquireMs);
   }
@@ -182,10 +179,8 @@ export class RunRecorder {
   /** The critical section ended: hold from grant, endToEnd from the intended start. */
   held(phase: number, component: number, holdMs: number, endToEndMs: number): void {
     this.holdTotalMs += holdMs;
-    recordMs(this.latency.hold, holdMs);
     recordMs(this.phaseLatency[phase].hold, holdMs);
     recordMs(this.holdByComponent[component], holdMs);
-    recordMs(this.latency.endToEnd, endToEndMs);
     recordMs(this.phaseLatency[phase].endToEnd, endToEndMs);
   }
 
@@ -239,7 +234,10 @@ export class RunRecorder {
 
   /** Acquire p99 of the whole run so far, ms (for a live progress line). */
   acquireP99Ms(): number {
-    return this.latency.acquire.totalCount === 0 ? 0 : this.latency.acquire.getValueAtPercentile(99) / 1000;
+    const all = this.wholeRun('acquire');
+    const p99 = all.totalCount === 0 ? 0 : all.getValueAtPercentile(99) / 1000;
+    all.destroy();
+    return p99;
   }
 
   /** Closes the current second and starts the next one. */
@@ -266,6 +264,27 @@ export class RunRecorder {
     return tick;
   }
 
+  /**
+   * The whole run's histogram of `name`: the sum of the phases' (every request belongs to exactly one
+   * phase, so adding is exact). Recording per phase only halves the histogram calls per request.
+   * The caller destroys it.
+   */
+  private wholeRun(name: LatencyName): LatencyHistogram {
+    const all = createHistogram();
+    for (const scope of this.phaseLatency) all.add(scope[name]);
+    return all;
+  }
+
+  private encodeWholeRun(): Record<LatencyName, string> {
+    const encoded = {} as Record<LatencyName, string>;
+    for (const name of LATENCY_NAMES) {
+      const all = this.wholeRun(name);
+      encoded[name] = encodeHistogram(all);
+      all.destroy();
+    }
+    return encoded;
+  }
+
   private withFirstAttemptGrants(): LatencyHistogram {
     if (this.firstAttemptGrants > 0) this.attemptsPerGrant.recordValueWithCount(1, this.firstAttemptGrants);
     this.firstAttemptGrants = 0;
@@ -278,7 +297,7 @@ export class RunRecorder {
       index: this.worker,
       endedAt,
       totals: this.totals,
-      latency: encodeLatency(this.latency),
+      latency: this.encodeWholeRun(),
       phases: this.phaseTotals.map((totals, phase) => ({ totals, latency: encodeLatency(this.phaseLatency[phase]) })),
       holdMix: this.holdByComponent.map((histogram) => ({ count: histogram.totalCount, hdr: encodeHistogram(histogram) })),
       waitSumMs: this.waitSumMs,
@@ -296,7 +315,7 @@ export class RunRecorder {
       seconds: this.seconds,
       health,
     };
-    for (const scope of [this.latency, ...this.phaseLatency]) for (const name of LATENCY_NAMES) scope[name].destroy();
+    for (const scope of this.phaseLatency) for (const name of LATENCY_NAMES) scope[name].destroy();
     for (const histogram of this.holdByComponent) histogram.destroy();
     this.secondAcquire.destroy();
     this.attemptsPerGrant.destroy();

@@ -75,7 +75,7 @@ export function planHold(faults: SimFaults | undefined, client: number, grantedA
 
 /**
  * The lease's fate under renewals: the client extends every `everyMs` from the grant (a
- * paused client skips its ticks and renews at once when it wakes, like src/driver/renewal.ts);
+ * paused client skips its ticks and renews as it wakes, like src/driver/renewal.ts);
  * each extend reaches the server `leg()` later and moves the expiry to arrival + ttl, unless
  * the lease had already run out, which fails the renewal and marks the lease lost.
  * Returns the server expiry after the last renewal sent before `until`.
@@ -108,19 +108,13 @@ export function renewLease(
   let p = 0;
   for (let k = 1; ; k++) {
     const tick = grantedAt + k * everyMs;
-    // pauses over before this tick: the client renews when it wakes if a tick fell while it slept
+    // pauses over before this tick: the client renews as it wakes (src/driver/renewal.ts resume)
     while (p < pauses.length && pauses[p + 1] <= tick) {
-      if (tickInside(grantedAt, everyMs, pauses[p], pauses[p + 1]) && !send(pauses[p + 1])) return expiry;
+      if (!send(pauses[p + 1])) return expiry;
       p += 2;
     }
     if (tick >= until) return expiry;
     const asleep = p < pauses.length && pauses[p] <= tick;
     if (!asleep && !send(tick)) return expiry;
   }
-}
-
-/** True when a grid tick grantedAt + k·every (k ≥ 1) falls in [start, end). */
-function tickInside(grantedAt: number, everyMs: number, start: number, end: number): boolean {
-  const k = Math.max(1, Math.ceil((start - grantedAt) / everyMs));
-  return grantedAt + k * everyMs < end;
 }

@@ -1,28 +1,28 @@
 /**
- * The modelled lock server's state per lockable id: how many hold it (up to `permits`), whose
- * lease it is and when that lease runs out, the per-key fence counter, and (fifo) the queue
- * of waiting requests as a doubly linked list through the request table.
+ * The modelled lock server's state per lockable id: how many hold it (up to `permits`), each
+ * holder's lease and when it runs out, the per-key fence counter, and (fifo) the queue of
+ * waiting requests as a doubly linked list through the request table. A mutex keeps its one
+ * lease in per-key columns; a semaphore keeps its c leases in a map by (request serial, key).
  */
 import type { RequestTable } from './requests.js';
 
 export class LockTable {
   readonly held: Int32Array;
-  /** permits = 1: the holder's request slot and serial (a late event of a finished request must not match) */
-  readonly holder: Int32Array;
-  readonly holderSerial: Float64Array;
-  /** permits = 1: when the holder's lease runs out at the server */
-  readonly expiry: Float64Array;
   readonly fence: Float64Array;
+  /** permits = 1: the holder's request serial (a late event of a finished request must not match) and its lease's expiry */
+  private readonly holderSerial: Float64Array;
+  private readonly expiry: Float64Array;
+  /** permits > 1: lease id (serial · keys + key) → expiry */
+  private readonly leases = new Map<number, number>();
   private readonly head: Int32Array;
   private readonly tail: Int32Array;
 
   constructor(
-    keys: number,
+    private readonly keys: number,
     readonly permits: number,
     private readonly requests: RequestTable,
   ) {
     this.held = new Int32Array(keys);
-    this.holder = new Int32Array(keys).fill(-1);
     this.holderSerial = new Float64Array(keys);
     this.expiry = new Float64Array(keys);
     this.fence = new Float64Array(keys);
@@ -34,27 +34,44 @@ export class LockTable {
     return this.held[key] < this.permits;
   }
 
-  /** Grants `key` to `slot` at server time `now`; returns the lease's fence. */
+  /** Grants `key` to `slot`'s request at server time `now` with a lease of `ttlMs`; returns the lease's fence. */
   grant(key: number, slot: number, now: number, ttlMs: number): number {
     this.held[key]++;
+    const serial = this.requests.serial[slot];
     if (this.permits === 1) {
-      this.holder[key] = slot;
-      this.holderSerial[key] = this.requests.serial[slot];
+      this.holderSerial[key] = serial;
       this.expiry[key] = now + ttlMs;
-    }
+    } else this.leases.set(this.leaseId(serial, key), now + ttlMs);
     return ++this.fence[key];
   }
 
-  /** True when `slot`'s request holds `key` (with permits > 1 leases are not told apart: any holder may release). */
+  /** True while `slot`'s request holds a live lease on `key`. */
   holds(key: number, slot: number): boolean {
-    if (this.permits > 1) return this.held[key] > 0;
-    return this.holder[key] === slot && this.holderSerial[key] === this.requests.serial[slot];
+    return this.expiryOf(key, this.requests.serial[slot]) !== undefined;
   }
 
-  /** The holder gave the key back, or its lease ran out. */
-  free(key: number): void {
-    this.held[key]--;
-    if (this.permits === 1) this.holder[key] = -1;
+  /** When the lease of request `serial` on `key` runs out; undefined when it holds none. */
+  expiryOf(key: number, serial: number): number | undefined {
+    if (this.permits > 1) return this.leases.get(this.leaseId(serial, key));
+    return this.held[key] > 0 && this.holderSerial[key] === serial ? this.expiry[key] : undefined;
+  }
+
+  /** A renewal moved the lease of `slot`'s request on `key`. */
+  extend(key: number, slot: number, expiry: number): void {
+    const serial = this.requests.serial[slot];
+    if (this.permits > 1) this.leases.set(this.leaseId(serial, key), expiry);
+    else if (this.holderSerial[key] === serial) this.expiry[key] = expiry;
+  }
+
+  /** `slot`'s request gave `key` back; false when its lease was already gone (ran out, and maybe went to another). */
+  release(key: number, slot: number): boolean {
+    return this.end(key, this.requests.serial[slot]);
+  }
+
+  /** The lease of request `serial` on `key` runs out at `now` (if it is still there and was not renewed past now). */
+  expire(key: number, serial: number, now: number): boolean {
+    const expiry = this.expiryOf(key, serial);
+    return expiry !== undefined && expiry <= now && this.end(key, serial);
   }
 
   /** fifo: `slot` waits at the back of `key`'s queue. */
@@ -75,7 +92,7 @@ export class LockTable {
     return slot;
   }
 
-  /** Takes `slot` off the queue it waits in (its wait timed out, or the run was cut off). */
+  /** Takes `slot` off the queue it waits in (its wait timed out, or the simulation was cut off). */
   unlink(slot: number): void {
     const r = this.requests;
     const key = r.queuedOn[slot];
@@ -86,5 +103,17 @@ export class LockTable {
     if (next >= 0) r.prev[next] = prev;
     else this.tail[key] = prev;
     r.queuedOn[slot] = -1;
+  }
+
+  private end(key: number, serial: number): boolean {
+    if (this.permits > 1) {
+      if (!this.leases.delete(this.leaseId(serial, key))) return false;
+    } else if (this.held[key] === 0 || this.holderSerial[key] !== serial) return false;
+    this.held[key]--;
+    return true;
+  }
+
+  private leaseId(serial: number, key: number): number {
+    return serial * this.keys + key;
   }
 }

@@ -109,7 +109,11 @@ class Simulation {
   private readonly locks: LockTable;
   private readonly recorder: RunRecorder;
   private readonly waiters = new WaiterGauge(0);
+  /** the ground truth of a mutex (and of mode none): who believes it holds what, since when */
   private readonly board?: HolderBoard;
+  /** a semaphore's ground truth: how many believe they hold each key */
+  private readonly believers?: Int32Array;
+  private readonly halfRoundTrip = (): number => this.sampleRtt() / 2;
   private readonly keySpace: LockKeySpace;
   private readonly keyPicker: KeyPicker;
   private readonly hold: Distribution;
@@ -133,7 +137,6 @@ class Simulation {
   private readonly holdPlan: HoldPlan = { at: 0, crashed: false, hits: [], pauses: [] };
   private readonly renewOut = { renewals: 0, lost: false };
   private readonly overlapsCount: boolean;
-  private readonly mutex: boolean;
   private readonly fifo: boolean;
   private readonly ttlMs: number;
   private readonly lockless: boolean;
@@ -171,7 +174,6 @@ class Simulation {
     const { lock, seed } = scenario;
     this.backoff = backoffOf(lock.retry);
     this.lockless = lock.mode === 'none';
-    this.mutex = lock.permits === 1;
     this.fifo = this.model.discipline === 'fifo';
     this.ttlMs = lock.ttlMs;
     this.locks = new LockTable(this.keySpace.lockableCount, lock.permits, this.requests);
@@ -179,7 +181,8 @@ class Simulation {
     const faultSpecs = scenario.faults ?? [];
     this.recorder = new RunRecorder(0, phaseCount, this.hold.components.length, faultSpecs.length);
     // the overlap checker judges a mutex; a semaphore's c holders at once are its point
-    if (this.mutex) this.board = new HolderBoard(allocateHolderBoard(this.keySpace.lockableCount), true);
+    if (this.lockless || lock.permits === 1) this.board = new HolderBoard(allocateHolderBoard(this.keySpace.lockableCount), true);
+    else this.believers = new Int32Array(this.keySpace.lockableCount);
     this.overlapsCount = !scenario.resource?.fencing;
     if (scenario.resource) {
       const memory = allocateSharedResource(scenario.resource, this.keySpace.stateCount);
@@ -228,12 +231,10 @@ class Simulation {
     const agenda = this.agenda;
     const signal = this.options.signal;
     for (let slice = 0; ; slice++) {
-      if (slice > 0) {
-        await new Promise((resolve) => setImmediate(resolve));
-        if (signal?.aborted) {
-          interrupted = true;
-          break;
-        }
+      if (slice > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted) {
+        interrupted = true;
+        break;
       }
       let budget = EVENTS_PER_SLICE;
       let done = false;
@@ -258,9 +259,16 @@ class Simulation {
           // a queued wait that ended in a grant left its timeout behind: it is no event, and must not move the clock
           if (this.isMoot(word, extra)) continue;
         }
-        while (at >= nextTick) {
-          this.tick();
-          nextTick += 1000;
+        if (at >= nextTick) {
+          while (at >= nextTick) {
+            this.tick();
+            nextTick += 1000;
+          }
+          // a progress listener (an abortOnFail gate) may have stopped the simulation at this second
+          if (signal?.aborted) {
+            if (arrivalAt > eventAt) agenda.push(at, word, extra);
+            break;
+          }
         }
         this.now = at;
         this.events++;
@@ -600,8 +608,12 @@ class Simulation {
 
   private enterBoard(slot: number, id: number): number {
     const board = this.board;
-    if (!board) return -1;
     const r = this.requests;
+    if (!board) {
+      // a semaphore: more believers than permits is the overlap
+      if (this.believers && ++this.believers[id] > this.locks.permits) this.recorder.overlap(r.phase[slot], this.overlapsCount);
+      return -1;
+    }
     const boardSlot = board.enter(id, r.client[slot], this.now);
     if (board.others > 0) this.recorder.overlap(r.phase[slot], this.overlapsCount);
     if (board.reclaimedAfterMs >= 0) this.recorder.reclaimed(board.reclaimedAfterMs);
@@ -610,7 +622,10 @@ class Simulation {
 
   private leaveBoard(slot: number, id: number, boardSlot: number, crashed: boolean): void {
     const board = this.board;
-    if (!board) return;
+    if (!board) {
+      if (this.believers) this.believers[id]--;
+      return;
+    }
     if (crashed) board.crash(id, boardSlot, this.now);
     else board.leave(id, boardSlot, this.now);
     const recorder = this.recorder;
@@ -638,28 +653,36 @@ class Simulation {
       return;
     }
     r.releaseLeg[slot] = this.sampleRtt() / 2;
-    if (this.mutex) {
-      const ids = r.ids[slot];
-      const renew = this.scenario.lock.renew;
-      // the lease's server expiry: the earliest of the request's keys
-      let expiry = Infinity;
-      if (ids) for (const id of ids) expiry = Math.min(expiry, this.locks.expiry[id]);
-      else expiry = this.locks.expiry[r.key[slot]];
-      if (renew) {
-        expiry = renewLease(plan, now, expiry, renew.everyMs, this.ttlMs, () => this.sampleRtt() / 2, this.renewOut);
-        r.renewals[slot] = this.renewOut.renewals;
-        r.lost[slot] = this.renewOut.lost ? 1 : 0;
-        if (ids) for (const id of ids) if (this.locks.holds(id, slot)) this.locks.expiry[id] = expiry;
-        if (!ids) this.locks.expiry[r.key[slot]] = expiry;
-      }
-      r.leaseExpiry[slot] = expiry;
-      const releaseArrives = plan.crashed ? Infinity : plan.at + r.releaseLeg[slot];
-      if (expiry < releaseArrives) {
-        if (ids) for (const id of ids) this.push(expiry, id, Kind.EXPIRE, r.serial[slot]);
-        else this.push(expiry, r.key[slot], Kind.EXPIRE, r.serial[slot]);
-      }
-    }
+    const releaseArrives = plan.crashed ? Infinity : plan.at + r.releaseLeg[slot];
+    const ids = r.ids[slot];
+    let expiry: number;
+    if (ids) {
+      expiry = Infinity;
+      for (const id of ids) expiry = Math.min(expiry, this.planLease(slot, id, plan, releaseArrives));
+    } else expiry = this.planLease(slot, r.key[slot], plan, releaseArrives);
+    // the client's view of its lease: the earliest of its keys' expiries
+    r.leaseExpiry[slot] = expiry;
     this.push(plan.at, slot, plan.crashed ? Kind.CRASH : Kind.WORK_DONE);
+  }
+
+  /**
+   * One key's lease over the hold: renewed (each renewal reaching the server half a round trip
+   * later), lost, or run out before the release gets there — then EXPIRE frees the key at the
+   * server (a key granted early in a multi-key request may already be past its expiry: at once).
+   */
+  private planLease(slot: number, key: number, plan: HoldPlan, releaseArrives: number): number {
+    const r = this.requests;
+    const serial = r.serial[slot];
+    let expiry = this.locks.expiryOf(key, serial) ?? this.now;
+    const renew = this.scenario.lock.renew;
+    if (renew) {
+      expiry = renewLease(plan, this.now, expiry, renew.everyMs, this.ttlMs, this.halfRoundTrip, this.renewOut);
+      r.renewals[slot] += this.renewOut.renewals;
+      if (this.renewOut.lost) r.lost[slot] = 1;
+      this.locks.extend(key, slot, expiry);
+    }
+    if (expiry < releaseArrives) this.push(Math.max(this.now, expiry), key, Kind.EXPIRE, serial);
+    return expiry;
   }
 
   /** The work is done: write the protected state, leave the board, count renewals, send the release(s). */
@@ -735,11 +758,8 @@ class Simulation {
     const locks = this.locks;
     const phase = r.phase[slot];
     const answerAt = this.served();
-    const ours = locks.holds(key, slot);
-    if (ours) {
-      locks.free(key);
-      this.handOver(key, answerAt);
-    }
+    const ours = locks.release(key, slot);
+    if (ours) this.handOver(key, answerAt);
     if (r.granted[slot] === 1) {
       // like the run's releaseLease: expired by the client's clock, lost, released, or gone
       const expired = this.now - r.releaseLeg[slot] > r.leaseExpiry[slot];
@@ -774,15 +794,13 @@ class Simulation {
 
   /** A lease ran out at the server before its release came: the key is free for the next waiter. */
   private expire(key: number, serial: number): void {
-    const locks = this.locks;
-    if (locks.held[key] === 0 || locks.holderSerial[key] !== serial || locks.expiry[key] > this.now) return;
-    locks.free(key);
-    this.handOver(key, this.now);
+    if (this.locks.expire(key, serial, this.now)) this.handOver(key, this.now);
   }
 
   /** The holder died: off the board, no write, no release; its keys stay locked until their leases run out. */
   private crash(slot: number): void {
     const r = this.requests;
+    for (let n = 0; n < r.renewals[slot]; n++) this.recorder.count(r.phase[slot], 'renewals');
     const ids = r.ids[slot] ?? [r.key[slot]];
     const boardSlots = r.boardSlots[slot] ?? [r.boardSlot[slot]];
     for (let n = 0; n < ids.length; n++) {
@@ -839,6 +857,8 @@ class Simulation {
       if (stage === Stage.FREE) continue;
       if (stage === Stage.ACQUIRING) {
         if (r.queuedOn[slot] >= 0) this.locks.unlink(slot);
+        // a queued acquire found the key held (the run counts the aborted attempt as contended)
+        if (this.fifo && r.contended[slot] === 1) this.recorder.contended(r.phase[slot]);
         this.waiters.leave(at);
         this.recorder.count(r.phase[slot], 'cancelled');
       } else if (stage === Stage.HOLDING) {
@@ -846,9 +866,17 @@ class Simulation {
         if (this.resource) this.writeResource(slot, ids);
         if (ids) ids.forEach((id, n) => this.leaveBoard(slot, id, r.boardSlots[slot]![n], false));
         else this.leaveBoard(slot, r.key[slot], r.boardSlot[slot], false);
-        if (!this.lockless) for (let n = 0; n < (ids?.length ?? 1); n++) this.recorder.count(r.phase[slot], 'released');
+        if (!this.lockless) for (let n = 0; n < (ids?.length ?? 1); n++) this.recorder.released(r.phase[slot]);
+        // the renewals sent before the cut
+        const renew = this.scenario.lock.renew;
+        const renewed = renew ? Math.min(r.renewals[slot], Math.floor((at - r.grantedAt[slot]) / renew.everyMs)) : 0;
+        for (let n = 0; n < renewed; n++) this.recorder.count(r.phase[slot], 'renewals');
         this.recordHeld(slot);
-      } else if (r.granted[slot] === 1) this.recordHeld(slot);
+      } else {
+        // releases on their way complete (a release is not aborted)
+        for (let n = 0; n < r.pendingReleases[slot]; n++) this.recorder.released(r.phase[slot]);
+        if (r.granted[slot] === 1) this.recordHeld(slot);
+      }
       r.close(slot);
       this.inFlight--;
     }
