@@ -1,8 +1,13 @@
-import type { ResolvedScenario } from '../scenario/types.js';
+import type { DistributionSpec, ResolvedScenario } from '../scenario/types.js';
 import { formatDuration, type LoadedScenarioFile } from '../scenario/index.js';
 import { formatCount } from '../report/index.js';
 import { formatVariantSet } from '../report/matrix-summary.js';
 import { distributionMean, expectedArrivals, scheduleDurationMs } from '../workload/index.js';
+
+/** A distribution in a few words: its type and mean. */
+function describeDistribution(spec: DistributionSpec): string {
+  return spec.type === 'constant' ? formatDuration(spec.value) : `${spec.type}, mean ${formatDuration(distributionMean(spec))}`;
+}
 
 /** What the scenario protects and breaks: its resource, its keys per request, its faults. */
 function safetyLines(scenario: ResolvedScenario): string[] {
@@ -24,6 +29,17 @@ function safetyLines(scenario: ResolvedScenario): string[] {
           : '';
     lines.push(`  protected ${resource.type}${what} in ${resource.store.type}${resource.fencing ? ', fenced' : ''}`);
   }
+  if (scenario.sim) {
+    const { rtt, serviceTime, capacity, discipline } = scenario.sim;
+    const parts = [
+      rtt && `rtt ${describeDistribution(rtt)}`,
+      serviceTime && `service ${describeDistribution(serviceTime)}`,
+      capacity !== undefined && `capacity ${formatCount(capacity)} ops/s`,
+      discipline,
+    ].filter(Boolean);
+    lines.push(`  sim (for lockbench simulate): ${parts.join(', ')}`);
+  }
+  if (lock.permits > 1) lines.push(`  ${lock.permits} permits per key (a semaphore: lockbench simulate and plan only)`);
   for (const fault of scenario.faults ?? []) {
     lines.push(`  fault ${fault.type} at ${formatDuration(fault.atMs)} for ${formatDuration(fault.durationMs)} on ${Math.round(fault.fraction * 100)}%`);
   }
