@@ -1,12 +1,12 @@
 import type { DistributionSpec, ResolvedScenario } from '../scenario/types.js';
 import { formatDuration, type LoadedScenarioFile } from '../scenario/index.js';
-import { formatCount } from '../report/index.js';
+import { formatCount, formatMs } from '../report/index.js';
 import { formatVariantSet } from '../report/matrix-summary.js';
 import { distributionMean, expectedArrivals, scheduleDurationMs } from '../workload/index.js';
 
 /** A distribution in a few words: its type and mean. */
 function describeDistribution(spec: DistributionSpec): string {
-  return spec.type === 'constant' ? formatDuration(spec.value) : `${spec.type}, mean ${formatDuration(distributionMean(spec))}`;
+  return spec.type === 'constant' ? formatMs(spec.value) : `${spec.type}, mean ${formatMs(distributionMean(spec))}`;
 }
 
 /** What the scenario protects and breaks: its resource, its keys per request, its faults. */
