@@ -1,7 +1,9 @@
-/** lockbench's library API: load a scenario, run it, get a report. */
+/** lockbench's library API: load a scenario, run or simulate it, get a report; plan it analytically. */
 export { run } from './run.js';
 export { runScenario, type RunHooks, type RunProgress } from './driver/coordinator.js';
-export { loadScenarioFile, loadScenarioText, type LoadOptions } from './scenario/index.js';
+export { simulate, simulateScenario, type SimulationResult, type SimulationStats } from './sim/index.js';
+export { buildPlan, type Plan, type PlanOptions } from './model/index.js';
+export { loadScenarioFile, loadScenarioText, loadScenarioVariants, loadScenarioVariantsText, type LoadOptions } from './scenario/index.js';
 export type { LoadedScenario, ResolvedScenario } from './scenario/types.js';
 export type { Report } from './report/index.js';
 export {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { planCommand, type PlanFlags } from '../src/cli/plan-command.js';
 import { UsageError } from '../src/errors.js';
 import type { Plan } from '../src/model/index.js';
-import { tempDir, writeScenario } from './helpers/cli.js';
+import { runCli, tempDir, writeScenario } from './helpers/cli.js';
 
 // Until `plan` is registered in src/cli/main.ts these call planCommand in-process and read what it prints.
 
@@ -124,4 +124,22 @@ describe('lockbench plan', () => {
     expect(search.analytic.level).toBeLessThan(1.25 * lowestFailing!);
     expect(stdout).toMatch(/find-max-rate latency\.acquire\.p99<5ms/);
   });
+});
+
+describe('lockbench plan, the built CLI', () => {
+  it('prints the plan and writes plan.json (exit 0); a rate search that finds nothing exits 99; a bad flag exits 2', async () => {
+    const out = tempDir();
+    const ok = await runCli(['plan', tenKeys(), '--out', out]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('hot keys');
+    expect(existsSync(join(out, 'plan.json'))).toBe(true);
+
+    const none = await runCli(['plan', tenKeys(), '--out', tempDir(), '--find-max-rate', '--slo', 'latency.acquire.p99<1us', '--probes', '3', '-q']);
+    expect(none.code).toBe(99);
+    expect(none.stderr).toContain('no simulated rate met latency.acquire.p99<1us');
+
+    const bad = await runCli(['plan', tenKeys(), '--top', 'many']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  }, 30_000);
 });

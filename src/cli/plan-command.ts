@@ -69,7 +69,7 @@ function parseSlo(flags: PlanFlags, loaded: LoadedScenario): { text: string; spe
   }
 }
 
-/** Plans the scenario, prints the plan (table or --json) and writes plan.json; exit 0 unless the input is wrong. */
+/** Plans the scenario, prints the plan (table or --json) and writes plan.json; exit 2 when the input is wrong, 99 when --find-max-rate found no rate that meets the SLO. */
 export async function planCommand(scenarioArg: string, flags: PlanFlags, loadOptions: LoadOptions): Promise<ExitCode> {
   const loaded = await loadScenarioFile(resolveScenarioPath(scenarioArg), loadOptions);
   const rate = flags.rate === undefined ? undefined : positiveNumber('--rate', flags.rate);
@@ -84,6 +84,10 @@ export async function planCommand(scenarioArg: string, flags: PlanFlags, loadOpt
   const file = await writePlan(planned, flags.out, loaded.scenario.report.dir, now);
   process.stdout.write(flags.json ? `${JSON.stringify(planned, null, 2)}\n` : formatPlanConsole(planned));
   process.stderr.write(`plan: ${file}\n`);
+  if (planned.findMaxRate && planned.findMaxRate.simulated.highestPassing === null) {
+    process.stderr.write(`lockbench: no simulated rate met ${planned.findMaxRate.slo} (the lowest probed missed it too)\n`);
+    return ExitCode.gateFailed;
+  }
   return ExitCode.ok;
 }
 
