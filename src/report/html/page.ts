@@ -103,14 +103,26 @@ function verdictBanner(report: Report): string {
 function factsSection(report: Report): string {
   const facts: [string, string][] = [
     ['backend', report.backend.type],
-    ['mode', report.mode],
+    ['mode', report.mode === 'simulated' ? `simulated (virtual time; the server is a model: ${describeSimModel(report.backend.model)})` : report.mode],
     ['started', report.startedAt],
-    ['duration', `${formatMs(report.durationMs)}${report.interrupted ? ' (stopped early)' : ''}`],
-    ['workers', `${report.environment.workers} on ${report.environment.cpus} CPUs (${report.environment.platform}/${report.environment.arch}, Node ${report.environment.node})`],
+    ['duration', `${formatMs(report.durationMs)}${report.mode === 'simulated' ? ' of virtual time' : ''}${report.interrupted ? ' (stopped early)' : ''}`],
+    [
+      'workers',
+      report.mode === 'simulated'
+        ? `${report.environment.workers} modelled (one circuit breaker each; simulated on one thread, Node ${report.environment.node})`
+        : `${report.environment.workers} on ${report.environment.cpus} CPUs (${report.environment.platform}/${report.environment.arch}, Node ${report.environment.node})`,
+    ],
     ['scenario file', `${report.scenario.file} (sha256 ${report.scenario.sha256.slice(0, 12)})`],
     ['lockbench', report.tool.version],
   ];
   return `<section id="facts"><dl class="facts">${facts.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`).join('')}</dl></section>`;
+}
+
+/** The simulated server in a few words, from report.backend.model. */
+function describeSimModel(model: unknown): string {
+  if (typeof model !== 'object' || model === null) return 'see backend.model';
+  const { rtt, capacity, discipline } = model as { rtt?: { type?: string }; capacity?: number; discipline?: string };
+  return [rtt?.type && `rtt ${rtt.type}`, capacity !== undefined && `capacity ${formatCount(capacity)} ops/s`, discipline].filter(Boolean).join(', ');
 }
 
 function headlineNumbers(report: Report): string {
