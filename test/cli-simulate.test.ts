@@ -1,10 +1,10 @@
 /** `lockbench simulate` through the built CLI: byte-identical reports for a seed, no server contacted, bad `sim:` → exit 2, compare with a run, Ctrl-C, bounded memory. */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/index.js';
 import { runCli, tempDir, writeScenario } from './helpers/cli.js';
+import { countingListener, type CountingListener } from './helpers/counting-listener.js';
 
 const lines = (...rows: string[]): string => rows.join('\n') + '\n';
 
@@ -69,22 +69,17 @@ describe('lockbench simulate: determinism', () => {
 });
 
 describe('lockbench simulate: the modelled backend', () => {
-  let server: Server | undefined;
-  afterEach(() => server?.close());
+  let listener: CountingListener | undefined;
+  afterEach(() => listener?.close());
 
   it('contacts no server and never shows its password; writes every format; prints the run’s summary table', async () => {
-    let connections = 0;
-    server = createServer((socket) => {
-      connections++;
-      socket.destroy();
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
+    listener = await countingListener();
+    const port = listener.port;
     const secret = 'Pa55w0rd-s3cret';
     const out = join(tempDir(), 'formats');
     const result = await runCli(['simulate', writeScenario(busyScenario(`postgres://bench:${secret}@127.0.0.1:${port}/locks`)), '--out', out, '-q', '--format', 'json,md,html,csv,hgrm,junit']);
     expect(result.code, result.stderr).toBe(0);
-    expect(connections).toBe(0);
+    expect(listener.connections()).toBe(0);
     expect(result.stdout).toMatch(/^lockbench simulate: busy on postgres/);
     expect(result.stdout).toContain('simulated: no postgres server was contacted');
     expect(result.stdout).toMatch(/│ acquire +│/);

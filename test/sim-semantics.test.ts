@@ -4,12 +4,12 @@
  * against a modelled backend, deterministic for a seed. Most numbers are hand-computed from
  * uniform arrivals, which come at the midpoints of their slots (k + ½)/rate, and zero round trips.
  */
-import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunHooks } from '../src/driver/coordinator.js';
 import type { Report } from '../src/report/index.js';
 import { loadScenarioText } from '../src/scenario/index.js';
 import { simulate } from '../src/sim/index.js';
+import { countingListener, type CountingListener } from './helpers/counting-listener.js';
 
 async function simulateText(yaml: string, hooks: RunHooks = {}): Promise<Report> {
   return simulate(loadScenarioText(yaml, 'sim.yaml'), hooks);
@@ -84,17 +84,12 @@ describe('determinism', () => {
 });
 
 describe('the backend model in the report', () => {
-  let server: Server | undefined;
-  afterEach(() => server?.close());
+  let listener: CountingListener | undefined;
+  afterEach(() => listener?.close());
 
   it('says mode simulated and the model, and neither contacts nor names the server (no URL, no password)', async () => {
-    let connections = 0;
-    server = createServer((socket) => {
-      connections++;
-      socket.destroy();
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
+    listener = await countingListener();
+    const port = listener.port;
     const report = await simulateText(
       hotKey({ rate: 50, duration: '1s', hold: '5ms', lock: '{ retry: { strategy: none } }', extra: [`backend: { type: postgres, url: "postgres://bench:Pa55w0rd-s3cret@127.0.0.1:${port}/locks" }`] }),
     );
@@ -104,7 +99,7 @@ describe('the backend model in the report', () => {
     expect(report.backend.model).toMatchObject({ rtt: { type: 'lognormal' }, discipline: 'fifo', source: { rtt: 'default', discipline: 'backend' } });
     expect(JSON.stringify(report.backend)).not.toMatch(/postgres:\/\/|127\.0\.0\.1/);
     expect(JSON.stringify(report)).not.toContain('Pa55w0rd-s3cret');
-    expect(connections).toBe(0);
+    expect(listener.connections()).toBe(0);
   });
 });
 
