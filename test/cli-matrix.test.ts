@@ -195,3 +195,18 @@ describe('the shipped matrices', () => {
     expect(result.stdout).toMatch(/^retry-storm\s+Jio's lock storm/m);
   });
 });
+
+describe('a matrix with a variant run cannot execute', () => {
+  it('refuses it before the first variant runs: exit 2 at the variant, nothing written; simulate runs it', async () => {
+    const semaphore = [...matrixScenario, '  - name: pool', '    set: { lock.permits: 2 }'];
+    const out = join(tempDir(), 'matrix');
+    const refused = await runCli(['run', writeScenario(lines(...semaphore)), '--out', out, '-q']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toMatch(/^lockbench: .*scenario\.yaml:\d+:\d+: lock\.permits: 2 permits is a semaphore/);
+    expect(existsSync(out)).toBe(false);
+
+    const simulated = await runCli(['simulate', writeScenario(lines(...semaphore)), '--out', out, '-q']);
+    expect(simulated.code, simulated.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['many', 'matrix.json', 'matrix.md', 'one', 'pool']);
+  });
+});
